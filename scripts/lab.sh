@@ -7,12 +7,14 @@
 #   scripts/lab.sh up            start the emulator (or adopt $AWS_ENDPOINT_URL)
 #   scripts/lab.sh reset         empty the emulator
 #   scripts/lab.sh down          stop what `up` started, remove lab containers/networks
+#   scripts/lab.sh stop          stop the emulator only
 #   scripts/lab.sh image         build (debootstrap) or load the instance image
 #   scripts/lab.sh endpoint      print the endpoint in use
 #   scripts/lab.sh sanity-pip    write ansible-test's offline pip bootstrap stand-in
 #
 # State lives in $HP_LAB_STATE (default .lab/ in the repository, git-ignored):
-#   endpoint  moto.pid  moto.port  moto.log  recorder.jsonl  containers.conf
+#   endpoint  moto.pid  moto.port  moto.log  recorder.jsonl
+# and .lab/containers.conf holds the lab's podman settings (CONTAINERS_CONF).
 # The instance image is cached as a zstd archive in $HP_LAB_CACHE.
 set -euo pipefail
 
@@ -30,6 +32,8 @@ EXTRA_CA_DIR=${HP_LAB_EXTRA_CA_DIR:-/usr/local/share/ca-certificates}
 # Containers and networks the lab owns carry this label; `down` removes them.
 LABEL=io.healthplatform.lab=true
 BIND=${HP_LAB_BIND:-127.0.0.1}
+# podman settings for the lab (one file per checkout, whatever the state folder)
+CONTAINERS_CONF_FILE="$ROOT/.lab/containers.conf"
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -52,8 +56,8 @@ cmd_deps() {
 # runc because crun cannot run systemd on this host's hybrid cgroups; explicit
 # ulimits because root podman's defaults exceed the host's hard limits.
 write_containers_conf() {
-  mkdir -p "$STATE"
-  cat > "$STATE/containers.conf" <<'EOF'
+  mkdir -p "$(dirname "$CONTAINERS_CONF_FILE")"
+  cat > "$CONTAINERS_CONF_FILE" <<'EOF'
 # Written by scripts/lab.sh for the lab's podman calls (CONTAINERS_CONF).
 [containers]
 default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
@@ -140,7 +144,7 @@ EOF
   log "emulator at $url reset"
 }
 
-cmd_down() {
+cmd_stop() {
   if moto_running; then
     local pid; pid=$(cat "$STATE/moto.pid")
     kill "$pid" 2>/dev/null || true
@@ -149,8 +153,12 @@ cmd_down() {
     log "emulator (pid $pid) stopped"
   fi
   rm -f "$STATE/moto.pid" "$STATE/endpoint" "$STATE/moto.port"
+}
+
+cmd_down() {
+  cmd_stop
   if command -v podman >/dev/null 2>&1; then
-    export CONTAINERS_CONF="$STATE/containers.conf"
+    export CONTAINERS_CONF="$CONTAINERS_CONF_FILE"
     local ids; ids=$(podman ps -aq --filter "label=$LABEL" 2>/dev/null || true)
     if [ -n "$ids" ]; then
       # shellcheck disable=SC2086
@@ -183,6 +191,8 @@ EOF
   fi
   chroot "$rootfs" apt-get clean
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
+  # An emptied list folder must look stale, or apt's cache_valid_time skips the update.
+  touch -d '2000-01-01' "$rootfs/var/lib/apt/lists"
   : > "$rootfs/etc/machine-id"
   tar -C "$rootfs" --numeric-owner -c . | podman import \
     --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' - "$IMAGE" >/dev/null
@@ -197,7 +207,7 @@ save_image() {
 
 cmd_image() {
   write_containers_conf
-  export CONTAINERS_CONF="$STATE/containers.conf"
+  export CONTAINERS_CONF="$CONTAINERS_CONF_FILE"
   local tarball; tarball="$CACHE/$(printf %s "$IMAGE" | tr '/:' '__').tar.zst"
   mkdir -p "$CACHE"
   if podman image exists "$IMAGE"; then
@@ -249,8 +259,9 @@ case "${1:-}" in
   up) cmd_up ;;
   reset) cmd_reset ;;
   down) cmd_down ;;
+  stop) cmd_stop ;;
   image) cmd_image ;;
   endpoint) cmd_endpoint ;;
   sanity-pip) cmd_sanity_pip ;;
-  *) die "usage: $0 deps|up|reset|down|image|endpoint|sanity-pip" ;;
+  *) die "usage: $0 deps|up|reset|down|stop|image|endpoint|sanity-pip" ;;
 esac

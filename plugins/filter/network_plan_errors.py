@@ -18,7 +18,7 @@ author:
   - healthplatform.aws founding engineers
 options:
   _input:
-    description: The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"], "app": [...], "data": [...]}).
+    description: 'The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"], "app": [...], "data": [...]}).'
     type: dict
     required: true
   vpc_cidr:

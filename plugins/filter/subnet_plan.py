@@ -16,7 +16,7 @@ author:
   - healthplatform.aws founding engineers
 options:
   _input:
-    description: The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"]}).
+    description: 'The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"]}).'
     type: dict
     required: true
   azs:

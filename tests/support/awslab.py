@@ -141,7 +141,7 @@ def _rest_routes(service):
     for name in model.operation_names:
         http = model.operation_model(name).http
         uri = http.get("requestUri", "/")
-        path, _, query = uri.partition("?")
+        path, _sep, query = uri.partition("?")
         pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(path))
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
         query_keys = tuple(k for k in re.split(r"&", query) if k)
