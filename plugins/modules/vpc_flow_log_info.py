@@ -28,7 +28,7 @@ options:
   filters:
     description:
       - EC2 filters, see U(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeFlowLogs.html).
-      - For example C({"log-destination-type": "s3", "traffic-type": "ALL"}).
+      - 'For example C({"log-destination-type": "s3", "traffic-type": "ALL"}).'
     type: dict
     default: {}
 extends_documentation_fragment:
