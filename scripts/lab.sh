@@ -107,9 +107,15 @@ cmd_up() {
     rm -f "$STATE/moto.pid"
     return 0
   fi
-  if moto_running && wait_http "$(cat "$STATE/endpoint")" 5; then
-    log "emulator already running at $(cat "$STATE/endpoint") (pid $(cat "$STATE/moto.pid"))"
-    return 0
+  if moto_running; then
+    # ours and alive: reuse it (it keeps the lab's state); one that does not
+    # answer within 30 s is stopped, never orphaned
+    if [ -s "$STATE/endpoint" ] && wait_http "$(cat "$STATE/endpoint")" 150; then
+      log "emulator already running at $(cat "$STATE/endpoint") (pid $(cat "$STATE/moto.pid"))"
+      return 0
+    fi
+    log "emulator (pid $(cat "$STATE/moto.pid")) does not answer: restarting it"
+    cmd_stop
   fi
   [ -x "$VENV/bin/moto_server" ] || die "moto_server not found in $VENV (run: make venv)"
   local port url
