@@ -16,7 +16,7 @@ git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do
   [ -e "$f" ] && printf '%s\0' "$f"
 done | tar --null -T - -cf - | tar -C "$DEST" -xf -
 # The collections ours depends on must sit beside it for the import test.
-SITE=$(python -c 'import ansible_collections.amazon.aws as m, os; print(os.path.dirname(os.path.dirname(os.path.dirname(m.__file__))))')
+SITE=$(python -c 'import ansible_collections.amazon.aws as m, os; print(os.path.dirname(os.path.dirname(list(m.__path__)[0])))')
 for ns in amazon community; do ln -sfn "$SITE/$ns" "$WORK/ansible_collections/$ns"; done
 if compgen -G "$DEST/tests/sanity/ignore-*.txt" >/dev/null; then
   echo "sanity ignore files are not allowed: $(ls "$DEST"/tests/sanity/ignore-*.txt)" >&2

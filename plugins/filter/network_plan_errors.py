@@ -15,7 +15,7 @@ description:
     readable problems; an empty list means the plan is sound.
   - Used by the network role to fail before any change.
 author:
-  - healthplatform.aws founding engineers
+  - healthplatform.aws founding engineers (@healthplatform)
 options:
   _input:
     description: 'The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"], "app": [...], "data": [...]}).'

@@ -13,7 +13,7 @@ description:
   - Turns a plan of tier name to a list of CIDRs (one per availability zone)
     into a list of C({tier, cidr, az, index}) items, in tier order, for a loop.
 author:
-  - healthplatform.aws founding engineers
+  - healthplatform.aws founding engineers (@healthplatform)
 options:
   _input:
     description: 'The plan, for example C({"public": ["10.0.0.0/24", "10.0.1.0/24"]}).'

@@ -24,7 +24,7 @@ description:
   - Bad input (a destination that is not an ARN, a missing delivery role for
     CloudWatch Logs) fails before any API call is made.
 author:
-  - healthplatform.aws founding engineers
+  - healthplatform.aws founding engineers (@healthplatform)
 options:
   state:
     description: Whether the flow log should exist.

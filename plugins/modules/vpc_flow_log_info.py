@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Lists VPC flow logs, optionally only those of given resources or IDs, or matching EC2 filters.
 author:
-  - healthplatform.aws founding engineers
+  - healthplatform.aws founding engineers (@healthplatform)
 options:
   flow_log_ids:
     description: Only these flow logs.
