@@ -47,9 +47,8 @@ def launch(endpoint, count):
                 {"Key": "Role", "Value": role},
                 {"Key": "PatchGroup", "Value": patch_group},
             ]
-            ec2.run_instances(
-                ImageId=image, MinCount=batch, MaxCount=batch, InstanceType="t3.micro", TagSpecifications=[{"ResourceType": "instance", "Tags": tags}]
-            )
+            spec = [{"ResourceType": "instance", "Tags": tags}]
+            ec2.run_instances(ImageId=image, MinCount=batch, MaxCount=batch, InstanceType="t3.micro", TagSpecifications=spec)
             remaining -= batch
 
 
