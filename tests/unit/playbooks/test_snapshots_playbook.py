@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import boto3
 import pytest
 from awslab import MotoServer
+
+from playbooks import run_playbook
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 TAGS = [
@@ -34,17 +34,7 @@ def lab():
 
 
 def run(server, *args):
-    env = dict(os.environ, AWS_ENDPOINT_URL=server.endpoint, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"))
-    bindir = os.path.dirname(sys.executable)
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    command = [
-        os.path.join(bindir, "ansible-playbook"),
-        "-i",
-        os.path.join(REPO, "inventories", "lab"),
-        os.path.join(REPO, "playbooks", "snapshots.yml"),
-        *args,
-    ]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=REPO)
+    return run_playbook(server.endpoint, "snapshots.yml", *args)
 
 
 def sets_of(ec2, instance_id):
@@ -56,9 +46,9 @@ def test_sets_per_tag_group_with_retention(lab):
     server, ec2, web, other = lab
     for _round in range(3):
         result = run(server, "-e", "snapshots_retain=2")
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.rc == 0, result
 
-    assert "SKIPPED (not done): the DLM snapshot schedule" in result.stdout
+    assert "SKIPPED (not done): the DLM snapshot schedule" in result.output
     for instance_id in web:
         assert len(sets_of(ec2, instance_id)) == 2, "three runs, two sets kept"
     assert sets_of(ec2, other) == set(), "instances outside the group are untouched"
@@ -68,5 +58,5 @@ def test_check_mode_takes_nothing(lab):
     server, ec2, web, _other = lab
     before = {i: sets_of(ec2, i) for i in web}
     result = run(server, "--check")
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.rc == 0, result
     assert {i: sets_of(ec2, i) for i in web} == before
