@@ -76,8 +76,9 @@ unit: venv collection ## pytest for the plugins (moto server; botocore Stubber w
 molecule: venv collection image ## molecule scenarios (platform, instance)
 	@$(CURDIR)/scripts/molecule.sh
 
-bench: venv collection ## benchmark figures (JSON) on a fresh emulator
-	@python $(CURDIR)/benchmarks/platform.py
+bench: venv collection ## benchmark figures (JSON) on fresh emulators
+	@python $(CURDIR)/benchmarks/provisioning.py
+	@python $(CURDIR)/benchmarks/inventory.py
 
 build: venv ## build the collection tarball into .lab/dist
 	@mkdir -p .lab/dist

@@ -10,7 +10,7 @@ Figures (no pass/fail: the issues name the targets, the note reports them):
 For each: wall seconds, changed count from the play recap, and the AWS API
 calls the emulator recorded, split into read and mutating.
 
-    python benchmarks/platform.py [--playbook playbooks/site.yml] [--tags network]
+    python benchmarks/provisioning.py [--playbook playbooks/site.yml] [--tags network]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main():
     extra = ["--tags", args.tags] if args.tags else []
     log_dir = os.path.join(ROOT, ".lab", "bench")
     os.makedirs(log_dir, exist_ok=True)
-    server = MotoServer(managed_policies=True, recorder_path=os.path.join(log_dir, "recorder.jsonl")).start()
+    server = MotoServer(managed_policies=True).start()  # its own recorder file: runs may overlap
     try:
         report = {"playbook": args.playbook, "tags": args.tags, "emulator": "moto_server (fresh)"}
         report["converge"] = run_playbook(server, args.playbook, extra, os.path.join(log_dir, "converge.log"))
