@@ -59,7 +59,11 @@ class MotoServer:
         self.host = host
         self.port = port or free_port(host)
         self.endpoint = f"http://{host}:{self.port}"
-        self.recorder_path = recorder_path or tempfile.mkstemp(prefix="moto-recorder-", suffix=".jsonl")[1]
+        self._own_recorder = recorder_path is None
+        if recorder_path is None:
+            handle, recorder_path = tempfile.mkstemp(prefix="moto-recorder-", suffix=".jsonl")
+            os.close(handle)
+        self.recorder_path = recorder_path
         self.process = None
 
     def start(self, timeout=60):
@@ -93,6 +97,8 @@ class MotoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._own_recorder and os.path.exists(self.recorder_path):
+            os.unlink(self.recorder_path)
 
     def _post(self, path):
         request = urllib.request.Request(self.endpoint + path, method="POST", data=b"")
