@@ -65,6 +65,25 @@ RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 
+# The OperatingSystem enum of the SSM API model (patch baselines); a unit test keeps it equal to botocore's.
+OPERATING_SYSTEMS = [
+    "WINDOWS",
+    "AMAZON_LINUX",
+    "AMAZON_LINUX_2",
+    "AMAZON_LINUX_2022",
+    "UBUNTU",
+    "REDHAT_ENTERPRISE_LINUX",
+    "SUSE",
+    "CENTOS",
+    "ORACLE_LINUX",
+    "DEBIAN",
+    "MACOS",
+    "RASPBIAN",
+    "ROCKY_LINUX",
+    "ALMA_LINUX",
+    "AMAZON_LINUX_2023",
+]
+
 MAINTENANCE_WINDOW = "maintenance window"
 ASSOCIATION = "association"
 

@@ -331,29 +331,13 @@ from ansible_collections.healthplatform.aws.plugins.module_utils.common import i
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import merged_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import tag_changes
+from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import OPERATING_SYSTEMS
 from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import name_error
 from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import ssm_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import ssm_update_tags
 
-# The OperatingSystem, PatchFilterKey and PatchComplianceLevel enums of the SSM API model
+# The PatchFilterKey and PatchComplianceLevel enums of the SSM API model (OperatingSystem is in module_utils/ssm.py)
 # (a unit test keeps them equal to botocore's model).
-OPERATING_SYSTEMS = [
-    "WINDOWS",
-    "AMAZON_LINUX",
-    "AMAZON_LINUX_2",
-    "AMAZON_LINUX_2022",
-    "UBUNTU",
-    "REDHAT_ENTERPRISE_LINUX",
-    "SUSE",
-    "CENTOS",
-    "ORACLE_LINUX",
-    "DEBIAN",
-    "MACOS",
-    "RASPBIAN",
-    "ROCKY_LINUX",
-    "ALMA_LINUX",
-    "AMAZON_LINUX_2023",
-]
 PATCH_FILTER_KEYS = [
     "ARCH",
     "ADVISORY_ID",

@@ -108,25 +108,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
+from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import OPERATING_SYSTEMS
 from ansible_collections.healthplatform.aws.plugins.module_utils.ssm import ssm_tags
-
-OPERATING_SYSTEMS = [
-    "WINDOWS",
-    "AMAZON_LINUX",
-    "AMAZON_LINUX_2",
-    "AMAZON_LINUX_2022",
-    "UBUNTU",
-    "REDHAT_ENTERPRISE_LINUX",
-    "SUSE",
-    "CENTOS",
-    "ORACLE_LINUX",
-    "DEBIAN",
-    "MACOS",
-    "RASPBIAN",
-    "ROCKY_LINUX",
-    "ALMA_LINUX",
-    "AMAZON_LINUX_2023",
-]
 
 
 def describe(client, identity):
