@@ -10,10 +10,13 @@
 #   scripts/lab.sh stop          stop the emulator only
 #   scripts/lab.sh image         build (debootstrap) or load the instance image
 #   scripts/lab.sh endpoint      print the endpoint in use
+#   scripts/lab.sh expose NET    let the containers on podman network NET reach
+#                                the emulator; print the URL they use
 #   scripts/lab.sh sanity-pip    write ansible-test's offline pip bootstrap stand-in
 #
 # State lives in $HP_LAB_STATE (default .lab/ in the repository, git-ignored):
 #   endpoint  moto.pid  moto.port  moto.log  recorder.jsonl
+#   expose-NET.pid  expose-NET.url  expose-NET.log   (one per exposed network)
 # and .lab/containers.conf holds the lab's podman settings (CONTAINERS_CONF).
 # The instance image is cached as a zstd archive in $HP_LAB_CACHE.
 set -euo pipefail
@@ -38,8 +41,9 @@ CONTAINERS_CONF_FILE="$ROOT/.lab/containers.conf"
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# gpg signs the instance scenario's stand-in agent packages (tests/fixtures/packages).
 HOST_PACKAGES=(podman runc conmon netavark aardvark-dns iptables catatonit
-               debootstrap zstd python3-venv ca-certificates uidmap)
+               debootstrap zstd python3-venv ca-certificates uidmap gpg)
 
 cmd_deps() {
   if dpkg -s "${HOST_PACKAGES[@]}" >/dev/null 2>&1; then
@@ -140,6 +144,105 @@ cmd_endpoint() {
   cat "$STATE/endpoint"
 }
 
+# The emulator listens on the host's loopback, which containers cannot reach.
+# `expose NET` starts a small TCP forwarder on the gateway address of podman
+# network NET (the host's side of that bridge; nothing outside this machine
+# reaches it) to the emulator, so that instances on NET reach it at
+# http://GATEWAY:PORT (Secrets Manager, the S3 download buckets, ...).
+# IP_FREEBIND lets it bind before the bridge interface exists (netavark creates
+# it with the first container). `stop` and `down` stop the forwarders.
+cmd_expose() {
+  local network=${1:-}
+  [ -n "$network" ] || die "usage: $0 expose NETWORK"
+  mkdir -p "$STATE"
+  write_containers_conf
+  export CONTAINERS_CONF="$CONTAINERS_CONF_FILE"
+  local target host port gateway url pidfile
+  target=$(cmd_endpoint)
+  host=${target#*://}
+  host=${host%%/*}
+  port=${host##*:}
+  host=${host%%:*}
+  gateway=$(podman network inspect "$network" --format '{{range .Subnets}}{{.Gateway}} {{end}}' 2>/dev/null) \
+    || die "podman network $network does not exist"
+  gateway=${gateway%% *}
+  [ -n "$gateway" ] || die "podman network $network has no gateway address"
+  url="http://$gateway:$port"
+  pidfile="$STATE/expose-$network.pid"
+  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null \
+     && [ "$(cat "$STATE/expose-$network.url" 2>/dev/null)" = "$url" ]; then
+    echo "$url"
+    return 0
+  fi
+  if [ -s "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+  setsid python3 -c "$FORWARDER" "$gateway" "$port" "$host" "$port" \
+    >"$STATE/expose-$network.log" 2>&1 < /dev/null &
+  echo $! > "$pidfile"
+  printf '%s\n' "$url" > "$STATE/expose-$network.url"
+  log "emulator exposed to podman network $network at $url (pid $(cat "$pidfile"))"
+  echo "$url"
+}
+
+# listen host/port -> target host/port, one thread pair per connection
+FORWARDER='
+import socket, sys, threading
+
+listen_host, listen_port, target_host, target_port = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.setsockopt(socket.SOL_IP, getattr(socket, "IP_FREEBIND", 15), 1)
+server.bind((listen_host, listen_port))
+server.listen(128)
+
+
+def pipe(source, sink):
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        try:
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+
+def serve(client):
+    try:
+        upstream = socket.create_connection((target_host, target_port), timeout=10)
+        upstream.settimeout(None)
+    except OSError:
+        client.close()
+        return
+    back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
+    back.start()
+    pipe(client, upstream)
+    back.join()
+    client.close()
+    upstream.close()
+
+
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+'
+
+stop_forwarders() {
+  local pidfile pid
+  for pidfile in "$STATE"/expose-*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill "$pid" 2>/dev/null; then
+      log "emulator forwarder (pid $pid) stopped"
+    fi
+    rm -f "$pidfile" "${pidfile%.pid}.url"
+  done
+}
+
 cmd_reset() {
   local url; url=$(cmd_endpoint)
   python3 - "$url" <<'EOF'
@@ -151,6 +254,7 @@ EOF
 }
 
 cmd_stop() {
+  stop_forwarders
   if moto_running; then
     local pid; pid=$(cat "$STATE/moto.pid")
     kill "$pid" 2>/dev/null || true
@@ -268,6 +372,7 @@ case "${1:-}" in
   stop) cmd_stop ;;
   image) cmd_image ;;
   endpoint) cmd_endpoint ;;
+  expose) cmd_expose "${2:-}" ;;
   sanity-pip) cmd_sanity_pip ;;
-  *) die "usage: $0 deps|up|reset|down|stop|image|endpoint|sanity-pip" ;;
+  *) die "usage: $0 deps|up|reset|down|stop|image|endpoint|expose NETWORK|sanity-pip" ;;
 esac

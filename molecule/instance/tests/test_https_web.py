@@ -104,6 +104,13 @@ def test_security_headers(address):
         assert headers["Server"] == "nginx", "server_tokens off: no version in the Server header"
 
 
+def test_reverse_proxy_to_the_application(address):
+    with https_get(address, "/api/") as response:
+        assert response.status == 200
+        assert response.read() == b"healthplatform lab application\n"
+        assert response.headers["Strict-Transport-Security"] == "max-age=63072000"
+
+
 def test_private_key_protected(host):
     key = host.file("/etc/ssl/private/healthplatform-web.key")
     assert key.user == "root"
