@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the local lab (called by `make demo`, after the venv, the
-# emulator and the instance image are ready): provision with site.yml, give
-# every emulated instance a container, configure the instances, audit when an
-# audit exists, and print a short summary. Re-runnable.
+# emulator and the instance image are ready): provision with site.yml, set up
+# patching, backups and snapshot schedules, give every emulated instance a
+# container, configure the instances, audit, and print a short summary.
+# Re-runnable.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -28,7 +29,16 @@ step() {
 }
 
 step provision ansible-playbook -i inventories/lab playbooks/site.yml
+# Day-2 setup: patch baselines and the maintenance window, the backup plan, the
+# snapshot schedule (each says in its log what the emulator cannot do).
+step patch-baselines ansible-playbook -i inventories/lab playbooks/patch_baselines.yml
+step backup ansible-playbook -i inventories/lab playbooks/backup.yml
+step snapshot-schedule ansible-playbook -i inventories/lab playbooks/snapshots.yml --tags schedule
 step lab-instances ansible-playbook -i inventories/lab playbooks/lab/instances.yml
+# The instances install signed stand-ins of AWS's agent packages from the
+# emulator's S3 and reach the emulator through the lab network's gateway.
+step lab-packages python3 tests/fixtures/packages/build.py publish --endpoint "$AWS_ENDPOINT_URL"
+step lab-expose scripts/lab.sh expose hp-lab
 step configure-instances ansible-playbook -i inventories/lab playbooks/configure_instances.yml
 if [ -f playbooks/audit.yml ]; then
   # report, do not stop the demo: the lab cannot show every control (see the report's "unknown")

@@ -43,7 +43,7 @@ die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # gpg signs the instance scenario's stand-in agent packages (tests/fixtures/packages).
 HOST_PACKAGES=(podman runc conmon netavark aardvark-dns iptables catatonit
-               debootstrap zstd python3-venv ca-certificates uidmap gpg)
+               debootstrap zstd python3-venv ca-certificates uidmap gpg socat)
 
 cmd_deps() {
   if dpkg -s "${HOST_PACKAGES[@]}" >/dev/null 2>&1; then
@@ -145,11 +145,11 @@ cmd_endpoint() {
 }
 
 # The emulator listens on the host's loopback, which containers cannot reach.
-# `expose NET` starts a small TCP forwarder on the gateway address of podman
+# `expose NET` starts a TCP forwarder (socat) on the gateway address of podman
 # network NET (the host's side of that bridge; nothing outside this machine
 # reaches it) to the emulator, so that instances on NET reach it at
 # http://GATEWAY:PORT (Secrets Manager, the S3 download buckets, ...).
-# IP_FREEBIND lets it bind before the bridge interface exists (netavark creates
+# ip-freebind lets it bind before the bridge interface exists (netavark creates
 # it with the first container). `stop` and `down` stop the forwarders.
 cmd_expose() {
   local network=${1:-}
@@ -175,7 +175,8 @@ cmd_expose() {
     return 0
   fi
   if [ -s "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
-  setsid python3 -c "$FORWARDER" "$gateway" "$port" "$host" "$port" \
+  # socat: one forked child per connection; ip-freebind binds before the bridge exists.
+  setsid socat "TCP-LISTEN:$port,bind=$gateway,fork,reuseaddr,ip-freebind" "TCP:$host:$port" \
     >"$STATE/expose-$network.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   printf '%s\n' "$url" > "$STATE/expose-$network.url"
@@ -183,53 +184,6 @@ cmd_expose() {
   echo "$url"
 }
 
-# listen host/port -> target host/port, one thread pair per connection
-FORWARDER='
-import socket, sys, threading
-
-listen_host, listen_port, target_host, target_port = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.setsockopt(socket.SOL_IP, getattr(socket, "IP_FREEBIND", 15), 1)
-server.bind((listen_host, listen_port))
-server.listen(128)
-
-
-def pipe(source, sink):
-    try:
-        while True:
-            data = source.recv(65536)
-            if not data:
-                break
-            sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        try:
-            sink.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-
-
-def serve(client):
-    try:
-        upstream = socket.create_connection((target_host, target_port), timeout=10)
-        upstream.settimeout(None)
-    except OSError:
-        client.close()
-        return
-    back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
-    back.start()
-    pipe(client, upstream)
-    back.join()
-    client.close()
-    upstream.close()
-
-
-while True:
-    conn, _ = server.accept()
-    threading.Thread(target=serve, args=(conn,), daemon=True).start()
-'
 
 stop_forwarders() {
   local pidfile pid

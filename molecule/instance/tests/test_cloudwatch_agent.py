@@ -56,7 +56,7 @@ def test_configuration_ships_logs_and_metrics(config):
     files = {entry["file_path"]: entry for entry in config["logs"]["logs_collected"]["files"]["collect_list"]}
     assert set(files) == {"/var/log/syslog", "/var/log/auth.log", "/var/log/nginx/access.log", "/var/log/nginx/error.log"}
     assert files["/var/log/auth.log"]["log_group_name"] == "/healthplatform/production/instances/auth"
-    assert all(entry["retention_in_days"] == 365 for entry in files.values())
+    assert all(entry["retention_in_days"] == 2192 for entry in files.values())
     collected = config["metrics"]["metrics_collected"]
     assert "mem_used_percent" in collected["mem"]["measurement"]
     assert "used_percent" in collected["disk"]["measurement"]

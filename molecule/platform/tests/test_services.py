@@ -155,7 +155,11 @@ def test_operational_alarms_notify_the_alerts_topic(alerts_topic):
         assert alarm["AlarmActions"] == [alerts_topic], alarm["AlarmName"]
 
 
-@pytest.mark.parametrize("group", [TRAIL_GROUP, f"/aws/lambda/{FUNCTION}"])
+# The CloudWatch agent's groups (HP-20) exist, encrypted and kept, before any agent ships to them.
+INSTANCE_GROUPS = [f"/healthplatform/lab/instances/{name}" for name in ("system", "auth", "nginx-access", "nginx-error")]
+
+
+@pytest.mark.parametrize("group", [TRAIL_GROUP, f"/aws/lambda/{FUNCTION}", *INSTANCE_GROUPS])
 def test_log_groups_are_encrypted_and_kept(group, keys):
     (found,) = [g for g in client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"] if g["logGroupName"] == group]
     assert found["kmsKeyId"] == keys["logs"]
