@@ -179,6 +179,9 @@ cmd_expose() {
   setsid socat "TCP-LISTEN:$port,bind=$gateway,fork,reuseaddr,ip-freebind" "TCP:$host:$port" \
     >"$STATE/expose-$network.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
+  sleep 0.3
+  kill -0 "$(cat "$pidfile")" 2>/dev/null \
+    || die "the forwarder to $url did not start: $(cat "$STATE/expose-$network.log")"
   printf '%s\n' "$url" > "$STATE/expose-$network.url"
   log "emulator exposed to podman network $network at $url (pid $(cat "$pidfile"))"
   echo "$url"
