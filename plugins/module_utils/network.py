@@ -73,6 +73,60 @@ def paginate(client, method, key, token="NextToken", next_token_key=None, **kwar
         kwargs[token] = next_token
 
 
+# ---------------------------------------------------------------- sets of VPC resources
+
+
+def tags_of(resource):
+    """The tags of an EC2 resource description as a dict."""
+    return {t["Key"]: t["Value"] for t in (resource or {}).get("Tags") or []}
+
+
+def item_tags(common, own):
+    """The tags of one item of a set: the set's tags with the item's own on top; None (leave alone) when neither is given."""
+    if common is None and own is None:
+        return None
+    tags = dict(common or {})
+    tags.update(own or {})
+    return tags
+
+
+def vpc_id_errors(vpc_id):
+    return [] if vpc_id.startswith("vpc-") else [f"vpc_id must be a VPC ID (vpc-...), got {vpc_id!r}"]
+
+
+def subnet_id_errors(subnets, option):
+    return [f"{option}: {subnet!r} is not a subnet ID (subnet-...)" for subnet in subnets or [] if not str(subnet).startswith("subnet-")]
+
+
+def named_set_errors(items, option, what):
+    """Problems of a list of named items with subnets (route tables, network ACLs): names set and unique,
+    subnet IDs well formed, each subnet listed for one item only."""
+    errors = []
+    names, owners = {}, {}
+    for index, item in enumerate(items):
+        name = f"{option}[{index}]"
+        if not item["name"]:
+            errors.append(f"{name}.name must not be empty")
+        elif item["name"] in names:
+            errors.append(f"{name}.name {item['name']!r} is also {option}[{names[item['name']]}]")
+        names.setdefault(item["name"], index)
+        errors += subnet_id_errors(item["subnets"], f"{name}.subnets")
+        for subnet in item["subnets"] or []:
+            if owners.get(subnet, index) != index:
+                errors.append(f"{name}.subnets: {subnet} is also listed for {option}[{owners[subnet]}]; a subnet has one {what}")
+            owners.setdefault(subnet, index)
+    return errors
+
+
+def named_resource(resources, name, id_key, what, vpc_id):
+    """The resource whose Name tag is ``name`` (None if none). Raises ValueError when several are."""
+    matches = [r for r in resources if tags_of(r).get("Name") == name]
+    if len(matches) > 1:
+        ids = ", ".join(r[id_key] for r in matches)
+        raise ValueError(f"more than one {what} in {vpc_id} is named {name!r} ({ids}); remove the extra ones")
+    return matches[0] if matches else None
+
+
 # ---------------------------------------------------------------- security groups
 
 

@@ -231,212 +231,60 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import ec2_update_tags
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import merged_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import snake_with_tags
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import SG_ID
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import atom_permission
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import atoms_view
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import desired_atoms
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import paginate
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import permission_atoms
-from ansible_collections.healthplatform.aws.plugins.module_utils.network import rule_errors
-
-PLANNED_ID = "(this group)"
-DIRECTIONS = (("rules", "IpPermissions", "purge_rules"), ("rules_egress", "IpPermissionsEgress", "purge_rules_egress"))
-
-
-class GroupNotFound(Exception):
-    pass
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import GROUP_OPTIONS
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import delete_groups
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import describe_groups
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import description_warning
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import ensure_exists
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import ensure_rules
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import names_by_id
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import real_id
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import reference_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import snake_group
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import spec_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import view
+from ansible_collections.healthplatform.aws.plugins.module_utils.security_group import vpc_groups
 
 
 def validate(module):
     p = module.params
-    errors = rule_errors(p["rules"], "rules") + rule_errors(p["rules_egress"], "rules_egress")
+    errors = spec_errors(p)
     if not p["vpc_id"].startswith("vpc-"):
         errors.append(f"vpc_id must be a VPC ID (vpc-...), got {p['vpc_id']!r}")
     if p["name"] == "default" and p["state"] == "absent":
         errors.append("name=default: the default security group of a VPC cannot be deleted; empty it with rules=[] and rules_egress=[]")
-    if p["name"].startswith("sg-"):
-        errors.append("name must not start with sg- (AWS reserves it for group IDs)")
     if errors:
         module.fail_json(msg="; ".join(errors))
 
 
-def vpc_groups(client, vpc_id):
-    return paginate(client, "describe_security_groups", "SecurityGroups", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-
-
-def resolver(module, groups, own_id):
-    by_name = {g["GroupName"]: g["GroupId"] for g in groups}
-    name = module.params["name"]
-
-    def resolve(value):
-        if SG_ID.match(value):
-            return value
-        if value == name:
-            return own_id or PLANNED_ID
-        if value in by_name:
-            return by_name[value]
-        raise GroupNotFound(value)
-
-    return resolve
-
-
-def wanted(module, resolve):
-    result = {}
-    for option, _key, _purge in DIRECTIONS:
-        rules = module.params[option]
-        if rules is None:
-            continue
-        try:
-            result[option] = desired_atoms(rules, resolve)
-        except GroupNotFound as e:
-            module.fail_json(
-                msg=f"{option}: security group {e.args[0]!r} does not exist in {module.params['vpc_id']} (give an ID or the name of a group in this VPC)"
-            )
-    return result
-
-
-def plan_rules(module, group, desired):
-    """Per direction: (to_authorize {atom: desc}, to_revoke {atom: desc}, to_describe {atom: desc})."""
-    plan = {}
-    for option, key, purge in DIRECTIONS:
-        if option not in desired:
-            continue
-        current = permission_atoms(group.get(key)) if group else {}
-        want = desired[option]
-        authorize = {a: d for a, d in want.items() if a not in current}
-        revoke = {a: d for a, d in current.items() if a not in want} if module.params[purge] else {}
-        describe = {a: d for a, d in want.items() if a in current and d is not None and (current[a] or "") != d}
-        if group is None and option == "rules_egress":
-            # a new group starts with "all traffic to 0.0.0.0/0"; revoke it unless it is wanted
-            default = ("all", None, None, "cidr", "0.0.0.0/0")
-            if default not in want and module.params[purge]:
-                revoke[default] = None
-            authorize.pop(default, None)
-        plan[option] = (authorize, revoke, describe)
-    return plan
-
-
-def apply_rules(client, group_id, plan):
-    calls = {
-        "rules": (client.authorize_security_group_ingress, client.revoke_security_group_ingress, client.update_security_group_rule_descriptions_ingress),
-        "rules_egress": (client.authorize_security_group_egress, client.revoke_security_group_egress, client.update_security_group_rule_descriptions_egress),
-    }
-    for option, (authorize, revoke, describe) in plan.items():
-        do_authorize, do_revoke, do_describe = calls[option]
-        fix = {PLANNED_ID: group_id}
-        if revoke:
-            do_revoke(GroupId=group_id, IpPermissions=[atom_permission(a) for a in revoke], aws_retry=True)
-        if authorize:
-            perms = [atom_permission(a[:4] + (fix.get(a[4], a[4]),), d) for a, d in authorize.items()]
-            do_authorize(GroupId=group_id, IpPermissions=perms, aws_retry=True)
-        if describe:
-            do_describe(GroupId=group_id, IpPermissions=[atom_permission(a, d) for a, d in describe.items()], aws_retry=True)
-
-
-def view(group, names):
-    if not group:
-        return {}
-    return {
-        "group_name": group.get("GroupName"),
-        "description": group.get("Description"),
-        "rules": atoms_view(permission_atoms(group.get("IpPermissions")), names),
-        "rules_egress": atoms_view(permission_atoms(group.get("IpPermissionsEgress")), names),
-        "tags": boto3_tag_list_to_ansible_dict(group.get("Tags") or []),
-    }
-
-
-def planned_group(module, group, plan, tags):
-    """What the group would look like after the plan (check mode)."""
-    after = dict(group or {"GroupName": module.params["name"], "VpcId": module.params["vpc_id"], "Description": module.params["description"]})
-    for option, key, _purge in DIRECTIONS:
-        if option not in plan:
-            continue
-        authorize, revoke, describe = plan[option]
-        atoms = permission_atoms((group or {}).get(key))
-        if group is None and option == "rules_egress":
-            atoms[("all", None, None, "cidr", "0.0.0.0/0")] = None
-        for atom in revoke:
-            atoms.pop(atom, None)
-        atoms.update(authorize)
-        atoms.update(describe)
-        after[key] = [atom_permission(a, d) for a, d in atoms.items()]
-    after["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
-    return after
-
-
-def describe_group(client, group_id):
-    return client.describe_security_groups(GroupIds=[group_id], aws_retry=True)["SecurityGroups"][0]
-
-
 def ensure_present(module, client, groups, group):
+    """Returns (changed, after)."""
     p = module.params
-    if group and p["description"] is not None and group.get("Description") != p["description"]:
-        module.warn(f"security group {p['name']} keeps its description {group.get('Description')!r}: AWS cannot change a group's description")
-    resolve = resolver(module, groups, group["GroupId"] if group else None)
-    desired = wanted(module, resolve)
-    plan = plan_rules(module, group, desired)
-    current_tags = boto3_tag_list_to_ansible_dict((group or {}).get("Tags") or [])
-    tags_after = merged_tags(current_tags, p["tags"], p["purge_tags"])
-    rules_change = any(any(parts) for parts in plan.values())
-
-    if module.check_mode:
-        tags_change = group is not None and tags_after != current_tags and p["tags"] is not None
-        changed = group is None or rules_change or tags_change
-        return changed, planned_group(module, group, plan, tags_after)
-
-    changed = False
-    if group is None:
-        request = {"GroupName": p["name"], "Description": p["description"] or p["name"], "VpcId": p["vpc_id"]}
-        if p["tags"]:
-            request["TagSpecifications"] = boto3_tag_specifications(p["tags"], types="security-group")
-        try:
-            group_id = client.create_security_group(aws_retry=True, **request)["GroupId"]
-        except botocore.exceptions.ClientError as e:
-            if e.response.get("Error", {}).get("Code") != "InvalidGroup.Duplicate":
-                raise
-            # a retried create: the group exists now
-            group_id = next(g for g in vpc_groups(client, p["vpc_id"]) if g["GroupName"] == p["name"])["GroupId"]
-        changed = True
-    else:
-        group_id = group["GroupId"]
-        changed = ec2_update_tags(client, group_id, current_tags, p["tags"], p["purge_tags"], False)
-    if rules_change:
-        apply_rules(client, group_id, plan)
-        changed = True
-    return changed, describe_group(client, group_id) if changed else group
+    errors = reference_errors(p, {g["GroupName"] for g in groups} | {p["name"]}, p["vpc_id"])
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    warning = description_warning(p, group)
+    if warning:
+        module.warn(warning)
+    created, current = ensure_exists(client, module.check_mode, p, p["vpc_id"], group)
+    group_ids = dict({g["GroupName"]: g["GroupId"] for g in groups}, **{p["name"]: current["GroupId"]})
+    changed, after = ensure_rules(client, module.check_mode, p, current, group_ids)
+    changed = changed or created
+    if changed and not module.check_mode:
+        after = describe_groups(client, [current["GroupId"]])[0]
+    return changed, after
 
 
 def main():
-    rule_options = dict(
-        proto=dict(type="str", choices=["tcp", "udp", "icmp", "all"], default="tcp"),
-        ports=dict(type="list", elements="str"),
-        icmp_type=dict(type="int"),
-        icmp_code=dict(type="int"),
-        cidr_ip=dict(type="list", elements="str"),
-        cidr_ipv6=dict(type="list", elements="str"),
-        group=dict(type="list", elements="str"),
-        prefix_list_id=dict(type="list", elements="str"),
-        description=dict(type="str"),
-    )
     argument_spec = dict(
         name=dict(type="str", required=True),
         vpc_id=dict(type="str", required=True),
         description=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        rules=dict(type="list", elements="dict", options=rule_options, aliases=["ingress"]),
-        rules_egress=dict(type="list", elements="dict", options=rule_options, aliases=["egress"]),
-        purge_rules=dict(type="bool", default=True),
-        purge_rules_egress=dict(type="bool", default=True),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        **GROUP_OPTIONS,
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
@@ -444,23 +292,21 @@ def main():
     client = retrying_client(module, "ec2")
     try:
         groups = vpc_groups(client, module.params["vpc_id"])
-        names = {g["GroupId"]: g["GroupName"] for g in groups}
-        matches = [g for g in groups if g["GroupName"] == module.params["name"]]
-        group = matches[0] if matches else None
+        names = names_by_id(groups)
+        group = next((g for g in groups if g["GroupName"] == module.params["name"]), None)
         if module.params["state"] == "absent":
             if group and not module.check_mode:
-                client.delete_security_group(GroupId=group["GroupId"], aws_retry=True)
+                delete_groups(client, [group])
             module.exit_json(changed=group is not None, security_group={}, group_id="", diff=diff_of(view(group, names), {}))
         changed, after = ensure_present(module, client, groups, group)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage security group {module.params['name']} in {module.params['vpc_id']}")
 
-    if after.get("GroupId"):
-        names[after["GroupId"]] = after["GroupName"]
+    names.update(names_by_id([after]))
     module.exit_json(
         changed=changed,
-        security_group=snake_with_tags(after),
-        group_id=after.get("GroupId", ""),
+        security_group=snake_group(after),
+        group_id=real_id(after),
         diff=diff_of(view(group, names), view(after, names)),
     )
 
