@@ -66,13 +66,16 @@ class MotoServer:
         self.recorder_path = recorder_path
         self.process = None
 
+    def server_command(self):
+        """The command that runs the server (a subclass may run moto through a wrapper)."""
+        moto_server = os.path.join(os.path.dirname(sys.executable), "moto_server")
+        return [moto_server] if os.path.exists(moto_server) else [sys.executable, "-m", "moto.server"]
+
     def start(self, timeout=60):
         env = dict(os.environ, MOTO_RECORDER_FILEPATH=self.recorder_path)
         env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" if self.managed_policies else "false"
-        moto_server = os.path.join(os.path.dirname(sys.executable), "moto_server")
-        command = [moto_server] if os.path.exists(moto_server) else [sys.executable, "-m", "moto.server"]
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            command + ["-H", self.host, "-p", str(self.port)],
+            self.server_command() + ["-H", self.host, "-p", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -37,6 +37,47 @@ def test_vaults_plan_and_visible_skip(moto_lab):
     assert "SKIPPED (not done): the backup selection" in first.output
 
 
+def test_hp23_vault_with_the_backups_key_and_the_full_plan(moto_lab):
+    """Production's plan (daily, weekly, monthly with cold storage) and a customer key, read back from moto."""
+    key_arn = client(moto_lab, "kms").create_key(Description="backups")["KeyMetadata"]["Arn"]
+    extra = json.dumps(
+        {
+            "backup_name": "hp-keyed",
+            "backup_kms_key_arn": key_arn,
+            "backup_vault_lock": {"min_retention_days": 35, "max_retention_days": 3650},
+            "backup_rules": [
+                {"name": "daily", "schedule": "cron(0 5 ? * * *)", "delete_after_days": 35},
+                {"name": "weekly", "schedule": "cron(0 5 ? * SUN *)", "move_to_cold_storage_after_days": 30, "delete_after_days": 180},
+                {"name": "monthly", "schedule": "cron(0 5 1 * ? *)", "move_to_cold_storage_after_days": 30, "delete_after_days": 2555},
+            ],
+        }
+    )
+    first = run_playbook(moto_lab.endpoint, "backup.yml", "-e", extra)
+    assert first.rc == 0, first
+    second = run_playbook(moto_lab.endpoint, "backup.yml", "-e", extra)
+    assert second.rc == 0 and second.changed == 0, second
+
+    backup = client(moto_lab, "backup")
+    vault = backup.describe_backup_vault(BackupVaultName="hp-keyed-vault")
+    assert vault["EncryptionKeyArn"] == key_arn
+    assert (vault["Locked"], vault["MinRetentionDays"], vault["MaxRetentionDays"]) == (True, 35, 3650)
+    copy = client(moto_lab, "backup", "us-west-2").describe_backup_vault(BackupVaultName="hp-keyed-vault-copy")
+    (plan,) = [p for p in backup.list_backup_plans()["BackupPlansList"] if p["BackupPlanName"] == "hp-keyed-plan"]
+    rules = {r["RuleName"]: r for r in backup.get_backup_plan(BackupPlanId=plan["BackupPlanId"])["BackupPlan"]["Rules"]}
+    assert {name: r["ScheduleExpression"] for name, r in rules.items()} == {
+        "daily": "cron(0 5 ? * * *)",
+        "weekly": "cron(0 5 ? * SUN *)",
+        "monthly": "cron(0 5 1 * ? *)",
+    }
+    assert rules["daily"]["Lifecycle"] == {"DeleteAfterDays": 35}
+    assert rules["weekly"]["Lifecycle"] == {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 180}
+    assert rules["monthly"]["Lifecycle"] == {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 2555}
+    for rule in rules.values():
+        assert rule["TargetBackupVaultName"] == "hp-keyed-vault"
+        assert [c["DestinationBackupVaultArn"] for c in rule["CopyActions"]] == [copy["BackupVaultArn"]]
+    assert "SKIPPED (not done): the backup selection" in first.output
+
+
 @pytest.mark.parametrize(
     "extra, message",
     [

@@ -23,20 +23,35 @@ from ansible_collections.healthplatform.aws.plugins.modules import ssm_associati
 NAME = "hp-instance-local-web"
 AID = "8dfe3659-4309-493a-8755-0123456789ab"
 WHEN = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
-SOURCE_INFO = '{"path": "https://s3.amazonaws.com/hp-artifacts/ansible/bundle.zip"}'
+SOURCE_INFO = '{"path": "https://hp-artifacts.s3.us-east-1.amazonaws.com/state-manager/hp-instance-bundle.zip"}'
+# The AWS-ApplyAnsiblePlaybooks parameters exactly as playbooks/state_manager.yml sends them (roles/state_manager):
+# the document accepts only the strings True/False for InstallDependencies and Check.
+PARAMETERS = {
+    "SourceType": ["S3"],
+    "SourceInfo": [SOURCE_INFO],
+    "InstallDependencies": ["False"],
+    "PlaybookFile": ["instance_local.yml"],
+    "ExtraVariables": ["SSM=True"],
+    "Check": ["False"],
+    "Verbose": ["-v"],
+    "TimeoutSeconds": ["3600"],
+}
+TARGETS = [("tag:Platform", ["healthplatform"]), ("tag:Environment", ["test"]), ("tag:Role", ["web"])]
 
 
 def args(**extra):
     result = {
         "association_name": NAME,
         "document_name": "AWS-ApplyAnsiblePlaybooks",
-        "parameters": {"SourceType": "S3", "SourceInfo": [SOURCE_INFO], "PlaybookFile": ["playbooks/instance_local.yml"], "Check": False},
-        "targets": [{"key": "tag:Role", "values": ["web"]}],
+        "document_version": "$DEFAULT",
+        "parameters": {k: list(v) for k, v in PARAMETERS.items()},
+        "targets": [{"key": k, "values": v} for k, v in TARGETS],
         "schedule_expression": "rate(30 minutes)",
+        "apply_only_at_cron_interval": False,
         "max_concurrency": "25%",
         "max_errors": "10%",
         "compliance_severity": "HIGH",
-        "output_location": {"s3_bucket_name": "hp-logs", "s3_key_prefix": "state-manager/"},
+        "output_location": {"s3_bucket_name": "hp-artifacts", "s3_key_prefix": "state-manager/output/web/", "s3_region": "us-east-1"},
         "tags": {"Environment": "test"},
     }
     result.update(extra)
@@ -46,25 +61,25 @@ def args(**extra):
 REQUEST = {
     "Name": "AWS-ApplyAnsiblePlaybooks",
     "AssociationName": NAME,
-    "Targets": [{"Key": "tag:Role", "Values": ["web"]}],
-    "Parameters": {"SourceType": ["S3"], "SourceInfo": [SOURCE_INFO], "PlaybookFile": ["playbooks/instance_local.yml"], "Check": ["false"]},
+    "DocumentVersion": "$DEFAULT",
+    "Targets": [{"Key": k, "Values": v} for k, v in TARGETS],
+    "Parameters": PARAMETERS,
     "ApplyOnlyAtCronInterval": False,
     "ScheduleExpression": "rate(30 minutes)",
     "MaxConcurrency": "25%",
     "MaxErrors": "10%",
     "ComplianceSeverity": "HIGH",
-    "OutputLocation": {"S3Location": {"OutputS3BucketName": "hp-logs", "OutputS3KeyPrefix": "state-manager/"}},
+    "OutputLocation": {"S3Location": {"OutputS3BucketName": "hp-artifacts", "OutputS3KeyPrefix": "state-manager/output/web/", "OutputS3Region": "us-east-1"}},
 }
 
 
 def description(status="Success", **extra):
-    """What DescribeAssociation answers for the association args() describes."""
+    """What DescribeAssociation answers for the association args() describes (its parameters in another order)."""
     result = dict(
         {k: v for k, v in REQUEST.items() if k != "Parameters"},
-        Parameters={"Check": ["false"], "PlaybookFile": ["playbooks/instance_local.yml"], "SourceInfo": [SOURCE_INFO], "SourceType": ["S3"]},
+        Parameters={k: PARAMETERS[k] for k in sorted(PARAMETERS)},
         AssociationId=AID,
         AssociationVersion="1",
-        DocumentVersion="$DEFAULT",
         SyncCompliance="AUTO",
         Date=WHEN,
         LastUpdateAssociationDate=WHEN,
@@ -105,7 +120,8 @@ def test_create(stubbed):
     stubbed.assert_all_used()
     association = result["association"]
     assert association["association_id"] == AID
-    assert association["parameters"]["PlaybookFile"] == ["playbooks/instance_local.yml"], "parameter names keep their case"
+    assert association["parameters"]["PlaybookFile"] == ["instance_local.yml"], "parameter names keep their case"
+    assert association["parameters"]["InstallDependencies"] == ["False"]
     assert association["tags"] == {"Environment": "test"}
 
 
@@ -205,6 +221,42 @@ def test_update_and_wait(stubbed):
 
     assert result.get("changed") is True, result.get("msg")
     stubbed.assert_all_used()
+
+
+def test_changed_parameter_updates_the_complete_association(stubbed):
+    """A tag group switched to check mode (state_manager_check): only Check differs, every setting is sent again."""
+    ssm = stubbed("ssm")
+    queue_find(ssm, AID)
+    queue_read(ssm)
+    wanted = dict(PARAMETERS, Check=["True"], ExtraVariables=["SSM=True hp_canary=yes"])
+    ssm.add_response(
+        "update_association",
+        {"AssociationDescription": description(Parameters=wanted, AssociationVersion="2")},
+        dict(REQUEST, Parameters=wanted, AssociationId=AID, AssociationVersion="1"),
+    )
+    queue_read(ssm, description(Parameters=wanted, AssociationVersion="2"))
+
+    result = stubbed.run(ssm_association.main, args(parameters=wanted), diff=True)
+
+    assert result.get("changed") is True, result.get("msg")
+    stubbed.assert_all_used()
+    assert result["diff"]["before"]["parameters"]["Check"] == ["False"]
+    assert result["diff"]["after"]["parameters"]["Check"] == ["True"]
+
+
+def test_scalar_parameters_are_one_element_lists(stubbed):
+    ssm = stubbed("ssm")
+    queue_find(ssm)
+    scalars = dict(PARAMETERS, SourceType="S3", TimeoutSeconds=3600)
+    ssm.add_response(
+        "create_association", {"AssociationDescription": description(status="Pending")}, dict(REQUEST, Tags=[{"Key": "Environment", "Value": "test"}])
+    )
+    queue_read(ssm, description(status="Pending"))
+
+    result = stubbed.run(ssm_association.main, args(parameters=scalars))
+
+    assert result.get("changed") is True, result.get("msg")
+    stubbed.assert_all_used()  # the request had SourceType ["S3"] and TimeoutSeconds ["3600"]
 
 
 def test_omitted_settings_are_removed(stubbed):
@@ -337,6 +389,7 @@ def test_info_by_document(stubbed):
         ({"targets": None}, "targets"),
         ({"targets": [{"key": "tag:Role", "values": ["web"]}] * 6}, "targets"),
         ({"parameters": {"SourceInfo": {"path": "x"}}}, "parameters.SourceInfo"),
+        ({"parameters": dict(PARAMETERS, ExtraVariables=[{"SSM": "True"}])}, "parameters.ExtraVariables"),
         ({"association_name": "a b"}, "association_name"),
         ({"compliance_severity": "SEVERE"}, "compliance_severity"),
         ({"output_location": {"s3_bucket_name": "x"}}, "output_location.s3_bucket_name"),
