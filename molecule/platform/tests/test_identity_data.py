@@ -169,6 +169,13 @@ def test_hp09_instance_role_is_limited_to_ssm_agent_and_its_own_secrets(iam, key
     decrypt = next(s for s in statements if s["Action"] == "kms:Decrypt")
     assert decrypt["Resource"] == keys["secrets"]["Arn"]
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"}}
+    # pull mode: the bundle and the run output under one prefix of the content bucket, the objects key through S3 only
+    bucket = f"arn:aws:s3:::{NAME}-content-{ACCOUNT}-{REGION}"
+    by_sid = {s.get("Sid"): s for s in statements}
+    assert by_sid["ReadTheInstanceBundle"]["Resource"] == f"{bucket}/state-manager/*"
+    assert by_sid["WriteTheRunOutput"]["Resource"] == f"{bucket}/state-manager/output/*"
+    assert by_sid["UseTheObjectsKeyThroughS3Only"]["Resource"] == keys["objects"]["Arn"]
+    assert by_sid["UseTheObjectsKeyThroughS3Only"]["Condition"] == {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}}
 
 
 # ---- HP-02 Cognito ---------------------------------------------------------------------------
