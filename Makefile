@@ -73,12 +73,13 @@ sanity: venv ## ansible-test sanity, no ignore entries
 unit: venv collection ## pytest for the plugins (moto server; botocore Stubber where moto lacks the API)
 	@$(CURDIR)/scripts/pytest.sh tests/unit
 
-molecule: venv collection image ## molecule scenarios (platform, instance)
+molecule: venv collection image ## molecule scenarios (platform, instance, operations)
 	@$(CURDIR)/scripts/molecule.sh
 
 bench: venv collection ## benchmark figures (JSON) on fresh emulators
 	@python $(CURDIR)/benchmarks/provisioning.py
 	@python $(CURDIR)/benchmarks/inventory.py
+	@python $(CURDIR)/benchmarks/patch_window.py
 
 build: venv ## build the collection tarball into .lab/dist
 	@mkdir -p .lab/dist

@@ -15,8 +15,10 @@ description:
     C(CreateSnapshots) (all volumes at the same point in time), tags every snapshot
     with the set it belongs to, and optionally waits until the snapshots complete.
   - With O(retain), deletes the oldest snapshot sets of the same instance that this
-    module made (recognised by their C(hp:snapshot-set) tag), keeping the O(retain)
-    most recent ones. Snapshots made by anything else are never touched.
+    module made (recognised by their C(hp:snapshot-set) tag) and that carry the same
+    O(tags), keeping the O(retain) most recent ones. Sets taken with other tags (for
+    example another C(Purpose)) are a series of their own with their own retention;
+    snapshots made by anything else are never touched.
   - An action, not a state. Every run with O(state=present) takes a new set and
     reports C(changed). In check mode it reports the set it would take and the sets
     it would delete, and changes nothing.
@@ -47,12 +49,16 @@ options:
     type: bool
     default: true
   tags:
-    description: Extra tags for every snapshot of the set.
+    description:
+      - Extra tags for every snapshot of the set.
+      - They also name the series O(retain) counts in, for example C(Purpose=patch-window)
+        next to C(Purpose=on-demand).
     type: dict
     default: {}
   retain:
     description:
-      - Keep this many sets of this instance made by this module (the new one included) and delete older ones.
+      - Keep this many sets of this instance made by this module with the same O(tags) (the new one included)
+        and delete older ones.
       - Not set means never delete.
     type: int
   wait:
@@ -146,10 +152,11 @@ TAKEN_TAG = "hp:snapshot-taken"  # UTC time with microseconds: orders sets even 
 CREATOR = "healthplatform.aws.ec2_instance_snapshot"
 
 
-def existing_sets(client, instance_id):
-    """This module's sets of the instance, oldest first: [(set_id, start_time, [snapshot ids])]."""
+def existing_sets(client, instance_id, series_tags):
+    """This module's sets of the instance with the series' tags, oldest first: [(set_id, start_time, [snapshot ids])]."""
     paginator = client.get_paginator("describe_snapshots")
     filters = [{"Name": f"tag:{OF_TAG}", "Values": [instance_id]}, {"Name": f"tag:{BY_TAG}", "Values": [CREATOR]}]
+    filters.extend({"Name": f"tag:{key}", "Values": [str(value)]} for key, value in sorted(series_tags.items()))
     sets = {}
     for page in paginator.paginate(OwnerIds=["self"], Filters=filters):
         for snapshot in page["Snapshots"]:
@@ -203,7 +210,7 @@ def main():
     instance_id = params["instance_id"]
     set_id, snapshots = "", []
     try:
-        sets = existing_sets(client, instance_id)
+        sets = existing_sets(client, instance_id, params["tags"])
         if params["state"] == "present":
             volumes = instance_volumes(client, instance_id, params["exclude_boot_volume"])
             if not volumes:

@@ -106,6 +106,18 @@ def test_retention_prunes_only_our_oldest_sets(aws, instance):
     assert foreign["SnapshotId"] in {s["SnapshotId"] for s in snapshots_of(aws, instance)}, "a snapshot the module did not make is kept"
 
 
+def test_retention_counts_each_series_of_tags_on_its_own(aws, instance):
+    """A patch window's sets (Purpose=patch-window) and a schedule's (Purpose=on-demand) keep their own retention."""
+    patch = [aws.run(ec2_instance_snapshot.main, {"instance_id": instance, "retain": 1, "tags": {"Purpose": "patch-window"}}) for _round in range(2)]
+    on_demand = [aws.run(ec2_instance_snapshot.main, {"instance_id": instance, "retain": 1, "tags": {"Purpose": "on-demand"}}) for _round in range(2)]
+
+    assert [d["snapshot_set"] for d in patch[1]["deleted_sets"]] == [patch[0]["snapshot_set"]]
+    assert [d["snapshot_set"] for d in on_demand[0]["deleted_sets"]] == [], "the first on-demand set pruned no patch-window set"
+    assert [d["snapshot_set"] for d in on_demand[1]["deleted_sets"]] == [on_demand[0]["snapshot_set"]]
+    remaining = {t["Value"] for s in snapshots_of(aws, instance) for t in s["Tags"] if t["Key"] == "hp:snapshot-set"}
+    assert remaining == {patch[1]["snapshot_set"], on_demand[1]["snapshot_set"]}
+
+
 def test_prune_without_new_set(aws, instance):
     for _round in range(2):
         aws.run(ec2_instance_snapshot.main, {"instance_id": instance})
