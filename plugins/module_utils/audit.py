@@ -2,55 +2,188 @@
 # Copyright: healthplatform.aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Control checks of the platform audit (docs/controls.md, CONTROLS.md).
+"""The platform audit's framework: the control catalogue, findings and the shared reads.
 
-Every check reads the live account and returns a Finding: ``pass``, ``fail``
-(with what is wrong), ``unknown`` (the evidence could not be read: the API is
-missing on this endpoint, access was denied...) or ``unchecked`` (no check is
-implemented for that control yet). A check never reports ``pass`` without
-having read its evidence.
+The checks themselves are in ``audit_checks.py``. Every check reads the live account and
+returns a finding:
+
+- ``pass``: every part of the evidence was read and satisfies the control;
+- ``fail``: what was read shows the control is not met (the reason names what is wrong; parts
+  that could not be read are named too, but they cannot turn a failure into anything else);
+- ``unknown``: nothing read is wrong, but a part of the evidence could not be read (the endpoint
+  does not implement the API, access was denied...). Never counted as a pass.
+
+A check is made of parts (``Check.part()``): a part whose API call cannot be answered is
+recorded as unread and the check goes on with the next part, so that one missing API (for
+example DNS Firewall on the lab's emulator) does not hide what the other parts show.
+
+The reads that several checks need (the platform's VPCs, load balancers, launch templates,
+databases, IAM, KMS aliases...) are made once per run and shared (``Context.shared()``); a read
+that failed fails the same way for every check that needs it.
 """
 
 from __future__ import annotations
 
-import json
-
 try:
     import botocore
+    import botocore.parsers
+
+    # What an API answer that cannot serve as evidence raises: an error answer, a transport or
+    # client-side error, or a response the SDK cannot parse (an emulator's HTML error page).
+    READ_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError)
 except ImportError:
-    pass  # handled by AnsibleAWSModule
+    READ_ERRORS = ()  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-# Control id -> (title, HIPAA Security Rule sections it serves)
+# Control id -> (title, HIPAA Security Rule sections (45 CFR) it serves)
 CATALOGUE = {
-    "HP-01": ("IAM console users have MFA; MFA-enforcement policy on every human group", ["164.312(d)", "164.308(a)(5)"]),
-    "HP-02": ("Portal user pools require MFA, advanced security, strong passwords", ["164.312(d)"]),
-    "HP-03": ("Account password policy: 14+ chars, all classes, reuse 24, max age 90", ["164.308(a)(5)(ii)(D)"]),
-    "HP-04": ("Records bucket: Object Lock with default retention, versioning", ["164.312(c)(1)"]),
-    "HP-05": ("Every bucket: SSE-KMS, public access block, TLS-only policy, ownership enforced", ["164.312(a)(2)(iv)", "164.312(e)(1)"]),
-    "HP-06": ("Database master credentials in Secrets Manager, KMS-encrypted, rotated", ["164.312(a)(1)"]),
+    "HP-01": ("IAM console users have MFA; MFA-enforcement policy on every human group", ["164.312(d)", "164.312(a)(1)", "164.308(a)(5)(ii)(D)"]),
+    "HP-02": ("Portal user pools require MFA (TOTP), advanced security, strong passwords", ["164.312(d)", "164.308(a)(5)(ii)(D)"]),
+    "HP-03": ("Account password policy: 14+ chars, all classes, reuse 24, max age 90", ["164.308(a)(5)(ii)(D)", "164.312(d)"]),
+    "HP-04": ("Records bucket: Object Lock with default retention, versioning", ["164.312(c)(1)", "164.308(a)(7)(ii)(A)"]),
+    "HP-05": ("Every bucket: SSE-KMS, public access block, TLS-only policy, ownership enforced", ["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(1)"]),
+    "HP-06": ("Database credentials in Secrets Manager, customer KMS key, rotated within 30 days", ["164.312(a)(1)", "164.308(a)(5)(ii)(D)"]),
     "HP-07": ("No secrets in launch template user data or Lambda environment", ["164.312(a)(1)"]),
-    "HP-08": ("ALB and ASG span 2+ AZs; deletion protection; ELB health checks; scaling policy", ["164.308(a)(7)"]),
-    "HP-09": ("Least-privilege IAM: duty groups, no user policies, no admin or escalation", ["164.308(a)(3)", "164.308(a)(4)"]),
-    "HP-10": ("Database encrypted with a customer key, TLS forced, private, protected", ["164.312(a)(2)(iv)", "164.312(e)(1)"]),
+    "HP-08": ("ALB and ASG span 2+ AZs; deletion protection; invalid headers dropped; ELB health checks; scaling policy", ["164.308(a)(7)(ii)(C)"]),
+    "HP-09": (
+        "Least-privilege IAM: duty groups, no user policies, no admin or escalation, scoped instance role",
+        ["164.308(a)(3)", "164.308(a)(4)", "164.312(a)(1)"],
+    ),
+    "HP-10": (
+        "Database encrypted with a customer key, TLS forced, private, deletion protection, IAM auth",
+        ["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(a)(1)"],
+    ),
     "HP-11": ("Customer KMS keys rotate; none pending deletion", ["164.312(a)(2)(iv)"]),
     "HP-12": ("Every platform VPC has flow logs of ALL traffic", ["164.312(b)"]),
-    "HP-13": ("DNS Firewall blocks malicious domains on every platform VPC; query logging", ["164.308(a)(1)(ii)(D)", "164.312(b)"]),
-    "HP-14": ("HTTPS only: TLS 1.2+ listeners, HTTP redirects", ["164.312(e)(1)"]),
-    "HP-15": ("Patch baselines, patch groups and a patch window", ["164.308(a)(5)(ii)(B)"]),
-    "HP-16": ("WAF with AWS managed rule groups and a rate rule on the ALB; logging", ["164.308(a)(1)"]),
+    "HP-13": ("DNS Firewall blocks malicious domains on every platform VPC; query logging", ["164.308(a)(5)(ii)(B)", "164.312(b)"]),
+    "HP-14": ("HTTPS only: TLS 1.2+ listeners, HTTP redirects, HTTPS to the instances", ["164.312(e)(1)", "164.312(e)(2)(ii)"]),
+    "HP-15": (
+        "Patch baselines with security approval rules, patch groups, patch window, SSM-managed instances",
+        ["164.308(a)(5)(ii)(B)", "164.308(a)(1)(ii)(B)"],
+    ),
+    "HP-16": ("WAF with AWS managed rule groups and a rate rule on the ALB; logging", ["164.308(a)(1)(ii)(B)", "164.312(b)"]),
     "HP-17": ("Segmented network: tiers in 2+ AZs, no public IPs, no SSH/RDP, default SG closed", ["164.312(a)(1)", "164.312(e)(1)"]),
-    "HP-18": ("Launch template: IMDSv2, encrypted EBS, no public IP, no key pair", ["164.312(a)(2)(iv)"]),
-    "HP-19": ("CloudTrail multi-region, validated, encrypted, to CloudWatch with CIS alarms", ["164.312(b)"]),
-    "HP-20": ("CloudWatch agent ships system and web logs and host metrics", ["164.312(b)"]),
+    "HP-18": ("Launch template: IMDSv2, EBS encrypted with the EBS key, no public IP, instance profile, no key pair", ["164.312(a)(2)(iv)", "164.312(a)(1)"]),
+    "HP-19": (
+        "CloudTrail multi-region, validated, encrypted, to CloudWatch with CIS alarms; log groups encrypted with retention",
+        ["164.312(b)", "164.308(a)(1)(ii)(D)"],
+    ),
+    "HP-20": ("CloudWatch agent ships system and web logs and host metrics", ["164.312(b)", "164.308(a)(1)(ii)(D)"]),
     "HP-21": ("Inspector v2 scans EC2", ["164.308(a)(1)(ii)(A)"]),
-    "HP-22": ("EBS encrypted by default; snapshot schedule; no public snapshots", ["164.308(a)(7)(ii)(A)", "164.312(a)(2)(iv)"]),
-    "HP-23": ("AWS Backup vault locked and encrypted; plan and selection", ["164.308(a)(7)(ii)(A)"]),
-    "HP-24": ("Database Multi-AZ with 7+ days of automated backups", ["164.308(a)(7)"]),
-    "HP-25": ("GuardDuty, Security Hub (FSBP) and Config recorder enabled", ["164.308(a)(1)(ii)(D)"]),
-    "HP-26": ("SNS topics KMS-encrypted; SES sending identity verified", ["164.312(e)(2)(ii)"]),
+    "HP-22": ("EBS encrypted by default with the EBS key; snapshot schedule; no public snapshots", ["164.308(a)(7)(ii)(A)", "164.312(a)(2)(iv)"]),
+    "HP-23": (
+        "AWS Backup vault locked and encrypted; daily/weekly/monthly plan; RDS and EBS selection",
+        ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)", "164.312(c)(1)"],
+    ),
+    "HP-24": ("Database Multi-AZ with 7+ days of automated backups", ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(C)"]),
+    "HP-25": ("GuardDuty (S3, RDS protection), Security Hub (FSBP) and Config recorder of all resources", ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"]),
+    "HP-26": ("SNS topics KMS-encrypted; SES sending identity verified", ["164.312(e)(1)", "164.312(e)(2)(ii)"]),
 }
+
+# The HIPAA Security Rule implementation specifications the catalogue maps to (45 CFR Part 164, Subpart C).
+HIPAA_SECTIONS = {
+    "164.308(a)(1)(ii)(A)": "Administrative safeguards - security management process: risk analysis",
+    "164.308(a)(1)(ii)(B)": "Administrative safeguards - security management process: risk management",
+    "164.308(a)(1)(ii)(D)": "Administrative safeguards - security management process: information system activity review",
+    "164.308(a)(3)": "Administrative safeguards - workforce security",
+    "164.308(a)(4)": "Administrative safeguards - information access management",
+    "164.308(a)(5)(ii)(B)": "Administrative safeguards - security awareness: protection from malicious software",
+    "164.308(a)(5)(ii)(D)": "Administrative safeguards - security awareness: password management",
+    "164.308(a)(6)(ii)": "Administrative safeguards - security incident procedures: response and reporting",
+    "164.308(a)(7)(ii)(A)": "Administrative safeguards - contingency plan: data backup plan",
+    "164.308(a)(7)(ii)(B)": "Administrative safeguards - contingency plan: disaster recovery plan",
+    "164.308(a)(7)(ii)(C)": "Administrative safeguards - contingency plan: emergency mode operation plan",
+    "164.312(a)(1)": "Technical safeguards - access control",
+    "164.312(a)(2)(iv)": "Technical safeguards - access control: encryption and decryption",
+    "164.312(b)": "Technical safeguards - audit controls",
+    "164.312(c)(1)": "Technical safeguards - integrity",
+    "164.312(d)": "Technical safeguards - person or entity authentication",
+    "164.312(e)(1)": "Technical safeguards - transmission security",
+    "164.312(e)(2)(ii)": "Technical safeguards - transmission security: encryption",
+}
+
+STATUSES = ("pass", "fail", "unknown")
+
+
+def unreadable(error):
+    """Why an API answer could not be used as evidence, in one line."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        response = error.response or {}
+        detail = response.get("Error", {})
+        code = str(detail.get("Code", "")) or str(response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+        message = str(detail.get("Message", ""))
+        if (code.isdigit() and int(code) in (404, 405, 500, 501)) or "<" in message:
+            message = f"the endpoint does not implement this API (HTTP {code})"
+        elif not message:
+            message = "no message"
+        return f"{error.operation_name} answered {code}: {message}"
+    if isinstance(error, botocore.exceptions.ParamValidationError):
+        return f"invalid request: {error}"
+    if isinstance(error, (botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError)):
+        text = str(error)
+        if "invalid XML" in text or "Unable to parse response" in text:
+            return "the endpoint answered something that is not the API's response (it does not implement this API)"
+        return text.splitlines()[0] if text else type(error).__name__
+    return str(error)
+
+
+def is_error(error, *codes):
+    return isinstance(error, botocore.exceptions.ClientError) and error.response.get("Error", {}).get("Code") in codes
+
+
+class _Part:
+    """Context manager of one evidence part: an API error is recorded as unread, not raised."""
+
+    def __init__(self, check, label):
+        self.check = check
+        self.label = label
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is not None and isinstance(error, READ_ERRORS):
+            self.check.unread.append(f"{self.label}: {unreadable(error)}")
+            return True
+        return False
+
+
+class Check:
+    """One control's check in progress: problems found, parts not read, evidence.
+
+    ``with check.part("what"):`` around each independent evidence part; ``check.fail(msg)``
+    for each problem; ``check.evidence[...] = ...`` for what was read (never a secret value).
+    """
+
+    def __init__(self, control):
+        self.control = control
+        self.problems = []
+        self.unread = []
+        self.notes = []
+        self.evidence = {}
+
+    def part(self, label):
+        return _Part(self, label)
+
+    def fail(self, message):
+        self.problems.append(message)
+
+    def note(self, message):
+        """Something a reader must know about the evidence (what is out of reach, where it is checked)."""
+        self.notes.append(message)
+
+    def finding(self):
+        if self.notes:
+            self.evidence["notes"] = self.notes
+        if self.problems:
+            reason = "; ".join(self.problems)
+            if self.unread:
+                reason += f" (also not read: {'; '.join(self.unread)})"
+            return Finding(self.control, "fail", self.evidence, reason)
+        if self.unread:
+            return Finding(self.control, "unknown", self.evidence, f"could not read the evidence: {'; '.join(self.unread)}")
+        return Finding(self.control, "pass", self.evidence)
 
 
 class Finding:
@@ -59,32 +192,96 @@ class Finding:
         self.status = status
         self.evidence = evidence if evidence is not None else {}
         self.reason = reason
+        self.relaxation = ""
 
     def as_dict(self):
         title, hipaa = CATALOGUE[self.control]
-        return {"id": self.control, "title": title, "hipaa": hipaa, "status": self.status, "reason": self.reason, "evidence": self.evidence}
+        return {
+            "id": self.control,
+            "title": title,
+            "hipaa": hipaa,
+            "status": self.status,
+            "reason": self.reason,
+            "relaxation": self.relaxation,
+            "evidence": self.evidence,
+        }
 
 
-def verdict(control, problems, evidence):
-    """pass when nothing is wrong, fail listing the problems."""
-    if problems:
-        return Finding(control, "fail", evidence, "; ".join(problems))
-    return Finding(control, "pass", evidence)
+def pages(client, method, key, page_in="NextToken", page_out=None, **request):
+    """Every item under ``key`` of a paginated call, each page with retries.
+
+    ``page_in`` names the request's page marker, ``page_out`` the response's when it differs
+    (NextMarker in ELBv2, Lambda and KMS; Marker in RDS).
+    """
+    items = []
+    page_out = page_out or page_in
+    while True:
+        page = getattr(client, method)(aws_retry=True, **request)
+        items.extend(page.get(key) or [])
+        following = page.get(page_out)
+        if not following:
+            return items
+        request[page_in] = following
+
+
+def tags_of(resource, key="Tags"):
+    value = resource.get(key) or []
+    return value if isinstance(value, dict) else boto3_tag_list_to_ansible_dict(value)
+
+
+def key_id_of(reference):
+    """The key ID in a key ARN or ID; None for aliases (resolved by Context.key_label)."""
+    if not reference:
+        return None
+    if ":key/" in reference:
+        return reference.rsplit("/", 1)[-1]
+    if reference.startswith("alias/") or ":alias/" in reference:
+        return None
+    return reference
 
 
 class Context:
-    """What the checks share: clients (one per service), the platform's tag filter, settings."""
+    """What the checks share: clients (one per service), settings, and the reads several checks need."""
 
     def __init__(self, module, client_factory, settings):
         self.module = module
         self._client_factory = client_factory
         self._clients = {}
+        self._shared = {}
         self.settings = settings
 
     def client(self, service):
         if service not in self._clients:
             self._clients[service] = self._client_factory(service)
         return self._clients[service]
+
+    def shared(self, key, read):
+        """``read()`` once per run; its result (or its API error, raised again) for every check that asks."""
+        if key not in self._shared:
+            try:
+                self._shared[key] = (True, read())
+            except READ_ERRORS as e:
+                self._shared[key] = (False, e)
+        ok, value = self._shared[key]
+        if not ok:
+            raise value
+        return value
+
+    # ---- names the roles give the platform's resources
+
+    @property
+    def prefix(self):
+        """The roles' name prefix: <platform>-<environment>."""
+        return f"{self.settings['platform']}-{self.settings['environment']}"
+
+    @property
+    def iam_path(self):
+        """The IAM path of the identity role's groups, policies and roles: /<platform>/<environment>/."""
+        return f"/{self.settings['platform']}/{self.settings['environment']}/"
+
+    @property
+    def production(self):
+        return self.settings["environment"] == "production"
 
     @property
     def tag_filters(self):
@@ -93,283 +290,163 @@ class Context:
             {"Name": "tag:Environment", "Values": [self.settings["environment"]]},
         ]
 
+    def is_platform(self, tags):
+        return tags.get("Platform") == self.settings["platform"] and tags.get("Environment") == self.settings["environment"]
+
+    # ---- shared reads
+
+    def account_id(self):
+        return self.shared("account", lambda: self.client("sts").get_caller_identity(aws_retry=True)["Account"])
+
     def platform_vpcs(self):
-        return self.client("ec2").describe_vpcs(Filters=self.tag_filters, aws_retry=True)["Vpcs"]
+        return self.shared("vpcs", lambda: pages(self.client("ec2"), "describe_vpcs", "Vpcs", Filters=self.tag_filters))
 
+    def buckets(self):
+        return self.shared("buckets", lambda: [b["Name"] for b in self.client("s3").list_buckets(aws_retry=True).get("Buckets", [])])
 
-def run_check(control, check, context):
-    """Run one check; evidence that cannot be read makes the finding unknown, never pass."""
-    try:
-        return check(context)
-    except botocore.exceptions.ClientError as e:
-        error = e.response.get("Error", {})
-        code = str(error.get("Code", "")) or str(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
-        message = str(error.get("Message", ""))
-        if "<" in message or not message:
-            message = "the endpoint does not implement this API" if code.startswith("5") else "no message"
-        return Finding(control, "unknown", {}, f"could not read the evidence: {e.operation_name} answered {code}: {message}")
-    except botocore.exceptions.BotoCoreError as e:
-        return Finding(control, "unknown", {}, f"could not read the evidence: {e}")
+    def key_aliases(self):
+        """{key id: [alias names]} of every alias with a target."""
 
+        def read():
+            aliases = pages(self.client("kms"), "list_aliases", "Aliases", page_in="Marker", page_out="NextMarker")
+            result = {}
+            for alias in aliases:
+                if alias.get("TargetKeyId"):
+                    result.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
+            return result
 
-# ---------------------------------------------------------------- the checks
+        return self.shared("aliases", read)
 
+    def platform_key(self, data_class):
+        """Key ID of the platform's key of a data class (alias/<prefix>-<class>, the kms role's names), or None."""
+        wanted = f"alias/{self.prefix}-{data_class}"
+        for key_id, names in self.key_aliases().items():
+            if wanted in names:
+                return key_id
+        return None
 
-def check_hp03(context):
-    settings = context.settings
-    try:
-        policy = context.client("iam").get_account_password_policy(aws_retry=True)["PasswordPolicy"]
-    except botocore.exceptions.ClientError as e:
-        if e.response["Error"]["Code"] == "NoSuchEntity":
-            return Finding("HP-03", "fail", {"PasswordPolicy": None}, "the account has no password policy")
-        raise
-    problems = []
-    if policy.get("MinimumPasswordLength", 0) < settings["password_min_length"]:
-        problems.append(f"minimum length {policy.get('MinimumPasswordLength')} < {settings['password_min_length']}")
-    for key in ("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters"):
-        if not policy.get(key):
-            problems.append(f"{key} is off")
-    if policy.get("PasswordReusePrevention", 0) < 24:
-        problems.append(f"reuse prevention {policy.get('PasswordReusePrevention', 0)} < 24")
-    if not policy.get("ExpirePasswords") or policy.get("MaxPasswordAge", 0) > 90:
-        problems.append(f"max age {policy.get('MaxPasswordAge', 'unset')} > 90")
-    return verdict("HP-03", problems, {"PasswordPolicy": policy})
+    def key_label(self, reference):
+        """(key ID, label, customer managed?) of a key reference (ARN, ID, alias name or alias ARN)."""
+        if not reference:
+            return None, "none", False
+        aliases = self.key_aliases()
+        key_id = key_id_of(reference)
+        if key_id is None:
+            alias = "alias/" + reference.split(":alias/", 1)[-1] if ":alias/" in reference else reference
+            key_id = next((k for k, names in aliases.items() if alias in names), None)
+            if key_id is None:
+                return None, alias, not alias.startswith("alias/aws/")
+        names = aliases.get(key_id, [])
+        if names:
+            return key_id, names[0], not all(n.startswith("alias/aws/") for n in names)
+        manager = self.shared(f"key:{key_id}", lambda: self.client("kms").describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"].get("KeyManager"))
+        return key_id, key_id, manager == "CUSTOMER"
 
+    def key_problem(self, reference, data_class, what):
+        """None when ``reference`` is a customer key (the platform's key of ``data_class`` when there is one); else the problem."""
+        if not reference:
+            return f"{what} is not encrypted with a customer managed KMS key (only the service's default encryption)"
+        key_id, label, customer = self.key_label(reference)
+        if not customer:
+            return f"{what} is encrypted with {label}, not a customer managed key"
+        wanted = self.platform_key(data_class)
+        if wanted and key_id and key_id != wanted:
+            return f"{what} is encrypted with {label}, not the platform's {data_class} key (alias/{self.prefix}-{data_class})"
+        return None
 
-def _platform_buckets(context):
-    s3 = context.client("s3")
-    prefix = context.settings["bucket_prefix"]
-    return [b["Name"] for b in s3.list_buckets(aws_retry=True).get("Buckets", []) if b["Name"].startswith(prefix)]
+    def load_balancers(self):
+        """The platform's application load balancers (by their Platform and Environment tags)."""
 
+        def read():
+            elb = self.client("elbv2")
+            found = [
+                lb for lb in pages(elb, "describe_load_balancers", "LoadBalancers", page_in="Marker", page_out="NextMarker") if lb.get("Type") == "application"
+            ]
+            ours = []
+            for start in range(0, len(found), 20):
+                batch = found[start : start + 20]
+                described = elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"] for lb in batch], aws_retry=True)["TagDescriptions"]
+                tags = {d["ResourceArn"]: tags_of(d) for d in described}
+                ours.extend(lb for lb in batch if self.is_platform(tags.get(lb["LoadBalancerArn"], {})))
+            return ours
 
-def check_hp04(context):
-    bucket = context.settings["records_bucket"]
-    s3 = context.client("s3")
-    problems = []
-    try:
-        lock = s3.get_object_lock_configuration(Bucket=bucket, aws_retry=True)["ObjectLockConfiguration"]
-    except botocore.exceptions.ClientError as e:
-        if e.response["Error"]["Code"] in ("NoSuchBucket", "ObjectLockConfigurationNotFoundError"):
-            return Finding("HP-04", "fail", {"Bucket": bucket}, f"{bucket}: {e.response['Error']['Code']}")
-        raise
-    versioning = s3.get_bucket_versioning(Bucket=bucket, aws_retry=True).get("Status")
-    retention = lock.get("Rule", {}).get("DefaultRetention", {})
-    days = retention.get("Days") or (retention.get("Years") or 0) * 365
-    if lock.get("ObjectLockEnabled") != "Enabled":
-        problems.append("Object Lock is not enabled")
-    if not retention:
-        problems.append("no default retention")
-    elif days < context.settings["object_lock_min_days"]:
-        problems.append(f"default retention {days} days < {context.settings['object_lock_min_days']}")
-    if context.settings["environment"] == "production" and retention.get("Mode") != "COMPLIANCE":
-        problems.append(f"retention mode {retention.get('Mode')} is not COMPLIANCE in production")
-    if versioning != "Enabled":
-        problems.append("versioning is not enabled")
-    return verdict("HP-04", problems, {"Bucket": bucket, "ObjectLockConfiguration": lock, "Versioning": versioning})
+        return self.shared("load_balancers", read)
 
+    def listeners(self, lb_arn):
+        return self.shared(
+            f"listeners:{lb_arn}",
+            lambda: pages(self.client("elbv2"), "describe_listeners", "Listeners", page_in="Marker", page_out="NextMarker", LoadBalancerArn=lb_arn),
+        )
 
-def _tls_only(policy_text):
-    if not policy_text:
-        return False
-    for statement in json.loads(policy_text).get("Statement", []):
-        condition = statement.get("Condition", {}).get("Bool", {})
-        if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport", "")).lower() == "false":
-            return True
-    return False
+    def autoscaling_groups(self):
+        return self.shared(
+            "asgs",
+            lambda: pages(
+                self.client("autoscaling"),
+                "describe_auto_scaling_groups",
+                "AutoScalingGroups",
+                Filters=self.tag_filters,
+            ),
+        )
 
+    def launch_template_versions(self):
+        """The versions instances of the platform launch from: $Default, $Latest and those the platform's groups name."""
 
-def check_hp05(context):
-    s3 = context.client("s3")
-    buckets = _platform_buckets(context)
-    if not buckets:
-        return Finding("HP-05", "fail", {"Buckets": []}, f"no bucket named {context.settings['bucket_prefix']}*")
-    problems, evidence = [], {}
-    for bucket in buckets:
-        item = {}
-        try:
-            rules = s3.get_bucket_encryption(Bucket=bucket, aws_retry=True)["ServerSideEncryptionConfiguration"]["Rules"]
-        except botocore.exceptions.ClientError:
-            rules = []
-        algorithms = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules]
-        item["SSEAlgorithm"] = algorithms
-        if "aws:kms" not in algorithms and "aws:kms:dsse" not in algorithms:
-            problems.append(f"{bucket}: default encryption is not SSE-KMS")
-        try:
-            block = s3.get_public_access_block(Bucket=bucket, aws_retry=True)["PublicAccessBlockConfiguration"]
-        except botocore.exceptions.ClientError:
-            block = {}
-        item["PublicAccessBlock"] = block
-        if not (block and all(block.values()) and len(block) == 4):
-            problems.append(f"{bucket}: public access block is not fully on")
-        try:
-            policy = s3.get_bucket_policy(Bucket=bucket, aws_retry=True)["Policy"]
-        except botocore.exceptions.ClientError:
-            policy = ""
-        item["TlsOnlyPolicy"] = _tls_only(policy)
-        if not item["TlsOnlyPolicy"]:
-            problems.append(f"{bucket}: no Deny on aws:SecureTransport=false")
-        evidence[bucket] = item
-    return verdict("HP-05", problems, {"Buckets": evidence})
-
-
-def check_hp11(context):
-    kms = context.client("kms")
-    keys = []
-    paginator = kms.get_paginator("list_aliases")
-    aliases = [a for page in paginator.paginate() for a in page["Aliases"] if a.get("TargetKeyId")]
-    prefix = f"alias/{context.settings['platform']}-{context.settings['environment']}"
-    ours = [a for a in aliases if a["AliasName"].startswith(prefix)]
-    if not ours:
-        return Finding("HP-11", "fail", {"Aliases": []}, f"no customer key aliased {prefix}*")
-    problems = []
-    for alias in ours:
-        key = kms.describe_key(KeyId=alias["TargetKeyId"], aws_retry=True)["KeyMetadata"]
-        rotation = kms.get_key_rotation_status(KeyId=alias["TargetKeyId"], aws_retry=True)["KeyRotationEnabled"]
-        keys.append({"Alias": alias["AliasName"], "KeyState": key["KeyState"], "KeyRotationEnabled": rotation})
-        if not rotation:
-            problems.append(f"{alias['AliasName']}: rotation is off")
-        if key["KeyState"] != "Enabled":
-            problems.append(f"{alias['AliasName']}: key is {key['KeyState']}")
-    return verdict("HP-11", problems, {"Keys": keys})
-
-
-def check_hp12(context):
-    vpcs = context.platform_vpcs()
-    if not vpcs:
-        return Finding("HP-12", "fail", {"Vpcs": []}, "no platform VPC found")
-    ec2 = context.client("ec2")
-    problems, evidence = [], {}
-    for vpc in vpcs:
-        flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc["VpcId"]]}], aws_retry=True)["FlowLogs"]
-        evidence[vpc["VpcId"]] = [{k: f.get(k) for k in ("FlowLogId", "FlowLogStatus", "TrafficType", "LogDestinationType")} for f in flow_logs]
-        if not any(f.get("FlowLogStatus") == "ACTIVE" and f.get("TrafficType") == "ALL" for f in flow_logs):
-            problems.append(f"{vpc['VpcId']}: no active flow log of ALL traffic")
-    return verdict("HP-12", problems, {"FlowLogs": evidence})
-
-
-def check_hp13(context):
-    vpcs = context.platform_vpcs()
-    if not vpcs:
-        return Finding("HP-13", "fail", {"Vpcs": []}, "no platform VPC found")
-    resolver = context.client("route53resolver")
-    associations = resolver.list_firewall_rule_group_associations(aws_retry=True)["FirewallRuleGroupAssociations"]
-    problems, evidence = [], {"Associations": associations}
-    for vpc in vpcs:
-        mine = [a for a in associations if a.get("VpcId") == vpc["VpcId"] and a.get("Status") == "COMPLETE"]
-        blocking = False
-        for association in mine:
-            rules = resolver.list_firewall_rules(FirewallRuleGroupId=association["FirewallRuleGroupId"], aws_retry=True)["FirewallRules"]
-            blocking = blocking or any(r.get("Action") == "BLOCK" for r in rules)
-        if not blocking:
-            problems.append(f"{vpc['VpcId']}: no associated rule group with a BLOCK rule")
-    logging = resolver.list_resolver_query_log_config_associations(aws_retry=True)["ResolverQueryLogConfigAssociations"]
-    evidence["QueryLogAssociations"] = logging
-    for vpc in vpcs:
-        if not any(a.get("ResourceId") == vpc["VpcId"] for a in logging):
-            problems.append(f"{vpc['VpcId']}: no resolver query logging")
-    return verdict("HP-13", problems, evidence)
-
-
-def check_hp17(context):
-    vpcs = context.platform_vpcs()
-    if not vpcs:
-        return Finding("HP-17", "fail", {"Vpcs": []}, "no platform VPC found")
-    ec2 = context.client("ec2")
-    problems, evidence = [], {}
-    for vpc in vpcs:
-        vpc_filter = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
-        subnets = ec2.describe_subnets(Filters=vpc_filter, aws_retry=True)["Subnets"]
-        tiers = {}
-        for subnet in subnets:
-            tier = boto3_tag_list_to_ansible_dict(subnet.get("Tags", [])).get("Tier", "untiered")
-            tiers.setdefault(tier, set()).add(subnet["AvailabilityZone"])
-            if subnet.get("MapPublicIpOnLaunch"):
-                problems.append(f"{subnet['SubnetId']} ({tier}) maps public IPs on launch")
-        for tier in ("public", "app", "data"):
-            if len(tiers.get(tier, ())) < 2:
-                problems.append(f"tier {tier} spans {len(tiers.get(tier, ()))} AZs (< 2)")
-        groups = ec2.describe_security_groups(Filters=vpc_filter, aws_retry=True)["SecurityGroups"]
-        for group in groups:
-            if group["GroupName"] == "default" and (group.get("IpPermissions") or group.get("IpPermissionsEgress")):
-                problems.append(f"default security group {group['GroupId']} is not empty")
-            for rule in group.get("IpPermissions", []):
-                world = any(r.get("CidrIp") == "0.0.0.0/0" for r in rule.get("IpRanges", [])) or any(
-                    r.get("CidrIpv6") == "::/0" for r in rule.get("Ipv6Ranges", [])
+        def read():
+            ec2 = self.client("ec2")
+            templates = pages(ec2, "describe_launch_templates", "LaunchTemplates", Filters=self.tag_filters)
+            in_use = {}
+            for group in self.autoscaling_groups():
+                spec = (
+                    group.get("LaunchTemplate") or (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate", {}).get("LaunchTemplateSpecification") or {}
                 )
-                low, high = rule.get("FromPort", 0), rule.get("ToPort", 65535)
-                if rule.get("IpProtocol") == "-1":
-                    low, high = 0, 65535
-                for port in (22, 3389):
-                    if low <= port <= high and (world or rule.get("IpProtocol") == "-1"):
-                        problems.append(f"{group['GroupId']} opens port {port}")
-                if world and not (low == high and low in (80, 443)):
-                    problems.append(f"{group['GroupId']} allows {rule.get('IpProtocol')} {low}-{high} from the internet")
-        evidence[vpc["VpcId"]] = {"Tiers": {k: sorted(v) for k, v in tiers.items()}, "SecurityGroups": [g["GroupId"] for g in groups]}
-    return verdict("HP-17", problems, evidence)
+                if spec.get("LaunchTemplateId") and spec.get("Version"):
+                    in_use.setdefault(spec["LaunchTemplateId"], set()).add(spec["Version"])
+            versions = []
+            for template in templates:
+                wanted = sorted({"$Default", "$Latest"} | in_use.get(template["LaunchTemplateId"], set()))
+                seen = set()
+                for version in pages(
+                    ec2, "describe_launch_template_versions", "LaunchTemplateVersions", LaunchTemplateId=template["LaunchTemplateId"], Versions=wanted
+                ):
+                    if version["VersionNumber"] not in seen:
+                        seen.add(version["VersionNumber"])
+                        versions.append(version)
+            return versions
 
+        return self.shared("launch_template_versions", read)
 
-def check_hp21(context):
-    inspector = context.client("inspector2")
-    account = context.client("sts").get_caller_identity(aws_retry=True)["Account"]
-    accounts = inspector.batch_get_account_status(accountIds=[account], aws_retry=True)["accounts"]
-    state = accounts[0].get("resourceState", {}) if accounts else {}
-    ec2 = state.get("ec2", {}).get("status")
-    return verdict("HP-21", [] if ec2 == "ENABLED" else [f"EC2 scanning is {ec2 or 'not enabled'}"], {"resourceState": state})
+    def databases(self):
+        """(instances, clusters, {instance: zone}) of the platform's databases (by their Platform and Environment
+        tags); the zones of every instance, for the members of a cluster."""
 
+        def read():
+            rds = self.client("rds")
+            every = pages(rds, "describe_db_instances", "DBInstances", page_in="Marker")
+            instances = [d for d in every if self.is_platform(tags_of(d, "TagList"))]
+            clusters = [d for d in pages(rds, "describe_db_clusters", "DBClusters", page_in="Marker") if self.is_platform(tags_of(d, "TagList"))]
+            return instances, clusters, {d["DBInstanceIdentifier"]: d.get("AvailabilityZone") for d in every}
 
-def check_hp22(context):
-    ec2 = context.client("ec2")
-    enabled = ec2.get_ebs_encryption_by_default(aws_retry=True)["EbsEncryptionByDefault"]
-    if not enabled:
-        return Finding("HP-22", "fail", {"EbsEncryptionByDefault": enabled}, "EBS encryption by default is off")
-    # The schedule is part of the control: without readable DLM evidence the result is unknown, never pass.
-    policies = context.client("dlm").get_lifecycle_policies(aws_retry=True)["Policies"]
-    active = [p for p in policies if p.get("State") == "ENABLED"]
-    problems = [] if active else ["no enabled Data Lifecycle Manager policy"]
-    return verdict("HP-22", problems, {"EbsEncryptionByDefault": enabled, "LifecyclePolicies": [p["PolicyId"] for p in active]})
+        return self.shared("databases", read)
 
+    def iam_details(self):
+        """Users, groups, roles and customer managed policies of the account: one paginated read of all of IAM."""
 
-def check_hp25(context):
-    problems, evidence = [], {}
-    detectors = context.client("guardduty").list_detectors(aws_retry=True)["DetectorIds"]
-    status = context.client("guardduty").get_detector(DetectorId=detectors[0], aws_retry=True)["Status"] if detectors else None
-    evidence["GuardDuty"] = status
-    if status != "ENABLED":
-        problems.append(f"GuardDuty is {status or 'not set up'}")
-    try:
-        hub = context.client("securityhub").describe_hub(aws_retry=True)
-        evidence["SecurityHub"] = hub.get("HubArn")
-    except botocore.exceptions.ClientError as e:
-        if e.response["Error"]["Code"] not in ("InvalidAccessException", "ResourceNotFoundException"):
-            raise
-        problems.append("Security Hub is not enabled")
-    recorders = context.client("config").describe_configuration_recorder_status(aws_retry=True)["ConfigurationRecordersStatus"]
-    evidence["ConfigRecorders"] = [{"name": r["name"], "recording": r.get("recording")} for r in recorders]
-    if not any(r.get("recording") for r in recorders):
-        problems.append("no AWS Config recorder is recording")
-    return verdict("HP-25", problems, evidence)
+        def read():
+            details = {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
+            request = {"Filter": ["User", "Group", "Role", "LocalManagedPolicy"]}
+            iam = self.client("iam")
+            while True:
+                page = iam.get_account_authorization_details(aws_retry=True, **request)
+                for key, items in details.items():
+                    items.extend(page.get(key) or [])
+                if not page.get("IsTruncated") or not page.get("Marker"):
+                    return details
+                request["Marker"] = page["Marker"]
 
+        return self.shared("iam", read)
 
-CHECKS = {
-    "HP-03": check_hp03,
-    "HP-04": check_hp04,
-    "HP-05": check_hp05,
-    "HP-11": check_hp11,
-    "HP-12": check_hp12,
-    "HP-13": check_hp13,
-    "HP-17": check_hp17,
-    "HP-21": check_hp21,
-    "HP-22": check_hp22,
-    "HP-25": check_hp25,
-}
-
-
-def audit(context, controls):
-    findings = []
-    for control in controls:
-        check = CHECKS.get(control)
-        if check is None:
-            findings.append(Finding(control, "unchecked", {}, "no automated check for this control yet"))
-        else:
-            findings.append(run_check(control, check, context))
-    return [f.as_dict() for f in findings]
+    def log_groups(self, prefix):
+        return self.shared(
+            f"log_groups:{prefix}", lambda: pages(self.client("logs"), "describe_log_groups", "logGroups", page_in="nextToken", logGroupNamePrefix=prefix)
+        )
