@@ -372,6 +372,24 @@ class Context:
 
         return self.shared("load_balancers", read)
 
+    def load_balancer_attributes(self, lb_arn):
+        """{key: value} of a load balancer's attributes (read once)."""
+
+        def read():
+            attributes = self.client("elbv2").describe_load_balancer_attributes(LoadBalancerArn=lb_arn, aws_retry=True)["Attributes"]
+            return {a["Key"]: a["Value"] for a in attributes}
+
+        return self.shared(f"lb-attributes:{lb_arn}", read)
+
+    def access_log_buckets(self):
+        """Buckets the platform's load balancers deliver their access logs to."""
+        buckets = set()
+        for lb in self.load_balancers():
+            attributes = self.load_balancer_attributes(lb["LoadBalancerArn"])
+            if attributes.get("access_logs.s3.enabled") == "true" and attributes.get("access_logs.s3.bucket"):
+                buckets.add(attributes["access_logs.s3.bucket"])
+        return buckets
+
     def listeners(self, lb_arn):
         return self.shared(
             f"listeners:{lb_arn}",

@@ -436,6 +436,13 @@ def check_hp05(context):
         buckets = _platform_buckets(context)
         if not buckets:
             check.fail(f"no bucket named {context.settings['bucket_prefix']}*")
+        # Elastic Load Balancing delivers application load balancer access logs only to buckets with
+        # SSE-S3 (it cannot use a KMS key): the one exception to SSE-KMS, stated in the evidence.
+        try:
+            access_log_buckets = context.access_log_buckets()
+        except botocore.exceptions.ClientError as e:
+            check.unread.append(f"load balancer access log buckets: {e.response['Error']['Code']}")
+            access_log_buckets = set()
         for bucket in buckets:
             with check.part(bucket):
                 item = {}
@@ -447,7 +454,9 @@ def check_hp05(context):
                     rules = []
                 algorithms = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules]
                 item["SSEAlgorithm"] = algorithms
-                if "aws:kms" not in algorithms and "aws:kms:dsse" not in algorithms:
+                if bucket in access_log_buckets and algorithms == ["AES256"]:
+                    item["Exception"] = "load balancer access logs: Elastic Load Balancing supports only SSE-S3 (AES256) on their bucket"
+                elif "aws:kms" not in algorithms and "aws:kms:dsse" not in algorithms:
                     check.fail(f"{bucket}: default encryption is {'/'.join(a for a in algorithms if a) or 'none'}, not SSE-KMS")
                 try:
                     block = s3.get_public_access_block(Bucket=bucket, aws_retry=True)["PublicAccessBlockConfiguration"]
@@ -571,7 +580,6 @@ def check_hp07(context):
 
 def check_hp08(context):
     check = Check("HP-08")
-    elb = context.client("elbv2")
     with check.part("load balancers"):
         lbs = context.load_balancers()
         if not lbs:
@@ -584,9 +592,7 @@ def check_hp08(context):
             if len(zones) < 2:
                 check.fail(f"{name} spans {len(zones)} availability zone(s) (< 2)")
             with check.part(f"{name} attributes"):
-                attributes = {
-                    a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"], aws_retry=True)["Attributes"]
-                }
+                attributes = context.load_balancer_attributes(lb["LoadBalancerArn"])
                 for key, what in (
                     ("deletion_protection.enabled", "deletion protection"),
                     ("routing.http.drop_invalid_header_fields.enabled", "dropping invalid headers"),

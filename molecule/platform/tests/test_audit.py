@@ -37,9 +37,9 @@ EXPECTED = {
     "HP-03": ("pass", "", False),
     # data_records_object_lock_mode GOVERNANCE, one day: below the six-year floor
     "HP-04": ("fail", "default retention 1 days < 2190", True),
-    # not a relaxation: the edge role's ALB access log bucket is SSE-S3 (the only encryption
-    # ELB's legacy access log delivery supports), and HP-05 wants SSE-KMS on every bucket
-    "HP-05": ("fail", "healthplatform-lab-alb-logs-123456789012: default encryption is AES256, not SSE-KMS", False),
+    # the ALB access log bucket is SSE-S3 (the only encryption ELB's access log delivery
+    # supports): the stated exception, in the evidence
+    "HP-05": ("pass", "", False),
     # the application secret has no rotation function in the lab (the emulator cannot run one)
     "HP-06": ("fail", "healthplatform-lab/app/database: rotation is off", True),
     "HP-07": ("pass", "", False),

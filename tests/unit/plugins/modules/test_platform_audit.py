@@ -21,6 +21,8 @@ from auditlab import TAGS
 from auditlab import DenyAll
 from auditlab import audit
 from auditlab import key
+from auditlab import load_balancer
+from auditlab import network as platform_network
 
 from ansible_collections.healthplatform.aws.plugins.module_utils import audit_checks
 from ansible_collections.healthplatform.aws.plugins.module_utils.audit import CATALOGUE
@@ -415,6 +417,36 @@ def test_sse_s3_bucket_without_ownership_or_account_block_fails_hp05(aws):
     assert "the account's S3 public access block is not fully on" in found["reason"]
     assert "healthplatform-lab-alb-logs: default encryption is AES256, not SSE-KMS" in found["reason"]
     assert "healthplatform-lab-content: object ownership is not BucketOwnerEnforced" in found["reason"]
+
+
+def test_sse_s3_bucket_of_the_load_balancers_access_logs_is_the_stated_exception_to_hp05(aws):
+    """ELB delivers ALB access logs only to SSE-S3 buckets: that bucket passes with the exception in the evidence."""
+    objects = key(aws, "objects")
+    private_bucket(aws, f"healthplatform-lab-content-{ACCOUNT}-us-east-1", objects)
+    logs = f"healthplatform-lab-alb-logs-{ACCOUNT}"
+    private_bucket(aws, logs, objects)
+    aws.client("s3").put_bucket_encryption(
+        Bucket=logs, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    )
+    s3control(aws).put_public_access_block(
+        AccountId=ACCOUNT,
+        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+    )
+    _vpc, subnets = platform_network(aws)
+    alb = load_balancer(aws, subnets["public"])
+    elb = aws.client("elbv2")
+
+    not_yet = audit(aws, platform_audit.main, ["HP-05"])["HP-05"]
+    elb.modify_load_balancer_attributes(
+        LoadBalancerArn=alb,
+        Attributes=[{"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": logs}],
+    )
+    found = audit(aws, platform_audit.main, ["HP-05"])["HP-05"]
+
+    assert not_yet["status"] == "fail", "an SSE-S3 bucket no load balancer logs to is no exception"
+    assert f"{logs}: default encryption is AES256, not SSE-KMS" in not_yet["reason"]
+    assert found["status"] == "pass", found
+    assert "SSE-S3" in found["evidence"][logs]["Exception"]
 
 
 # ---------------------------------------------------------------- HP-11 KMS
