@@ -175,6 +175,19 @@ cmd_expose() {
     return 0
   fi
   if [ -s "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+  # A network removed and created again (one molecule scenario after another) gets the same
+  # gateway address: the forwarder of the old network still holds it. One forwarder per address.
+  local other
+  for other in "$STATE"/expose-*.url; do
+    [ -e "$other" ] && [ "$other" != "$STATE/expose-$network.url" ] || continue
+    [ "$(cat "$other")" = "$url" ] || continue
+    local old_pid; old_pid=$(cat "${other%.url}.pid" 2>/dev/null || true)
+    if [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null; then
+      for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$old_pid" 2>/dev/null || break; sleep 0.2; done
+    fi
+    rm -f "$other" "${other%.url}.pid"
+    log "stopped the forwarder of $(basename "${other%.url}") (same address $url)"
+  done
   # socat: one forked child per connection; ip-freebind binds before the bridge exists.
   setsid socat "TCP-LISTEN:$port,bind=$gateway,fork,reuseaddr,ip-freebind" "TCP:$host:$port" \
     >"$STATE/expose-$network.log" 2>&1 < /dev/null &
