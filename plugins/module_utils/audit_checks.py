@@ -44,6 +44,10 @@ ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAcce
 # What the instance role may have (roles/identity): SSM core, the CloudWatch agent, read of its own secrets.
 INSTANCE_MANAGED_POLICIES = ("AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy")
 INSTANCE_SECRET_ACTIONS = ("secretsmanager:getsecretvalue", "secretsmanager:describesecret", "kms:decrypt")
+# Pull mode (roles/state_manager): the instances read their bundle and write the run output, objects
+# under the state-manager/ prefix of a platform bucket, with the objects key through S3 only.
+INSTANCE_PULL_MODE_ACTIONS = ("s3:getobject", "s3:putobject", "kms:generatedatakey")
+INSTANCE_PULL_MODE_PREFIX = "state-manager/"
 # The AWS managed WAF rule groups HP-16 requires (roles/edge edge_waf_required_rule_groups).
 WAF_REQUIRED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
@@ -660,10 +664,21 @@ def _instance_role_problems(context, role, policies):
             if statement.get("Effect") != "Allow":
                 continue
             actions = [a.lower() for a in _as_list(statement.get("Action"))]
-            extra = [a for a in actions if a not in INSTANCE_SECRET_ACTIONS] + (["NotAction"] if "NotAction" in statement else [])
+            extra = [a for a in actions if a not in INSTANCE_SECRET_ACTIONS + INSTANCE_PULL_MODE_ACTIONS]
+            extra += ["NotAction"] if "NotAction" in statement else []
             if extra:
-                problems.append(f"instance role {name}: {policy_name} allows {', '.join(extra)} (only reading its own secrets)")
+                problems.append(f"instance role {name}: {policy_name} allows {', '.join(extra)} (only reading its own secrets and its pull-mode bundle)")
             resources = _as_list(statement.get("Resource"))
+            s3_actions = [a for a in actions if a.startswith("s3:")]
+            bundle = re.compile(rf"^arn:[a-z-]+:s3:::{re.escape(context.prefix)}-[a-z0-9.-]+/{re.escape(INSTANCE_PULL_MODE_PREFIX)}")
+            outside = [r for r in resources if not bundle.match(r)]
+            if s3_actions and outside:
+                problems.append(
+                    f"instance role {name}: {policy_name} allows {', '.join(s3_actions)} on {', '.join(outside)} "
+                    f"(only objects under {INSTANCE_PULL_MODE_PREFIX} of the platform's buckets)"
+                )
+            if "kms:generatedatakey" in actions and not (statement.get("Condition") or {}).get("StringEquals", {}).get("kms:ViaService", "").startswith("s3."):
+                problems.append(f"instance role {name}: {policy_name} allows kms:GenerateDataKey other than through S3")
             if any(a.startswith("secretsmanager:") for a in actions) and not all(f":secret:{context.prefix}/" in r for r in resources):
                 problems.append(f"instance role {name}: {policy_name} reads secrets outside {context.prefix}/")
             if "kms:decrypt" in actions and "*" in resources and not statement.get("Condition"):

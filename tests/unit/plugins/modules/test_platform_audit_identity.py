@@ -144,6 +144,38 @@ def test_duty_groups_and_a_scoped_instance_role_pass_hp09(aws):
     assert found["evidence"]["InstanceRoles"] == {f"{PREFIX}-instance": [f"{PREFIX}-instance-secrets"]}
 
 
+def pull_mode_statements(bucket=f"{PREFIX}-content-123456789012-us-east-1", prefix="state-manager/", via="s3.us-east-1.amazonaws.com"):
+    """What the identity role grants the instances for State Manager pull mode (roles/identity policy-instance-secrets.json.j2)."""
+    key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    return [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/{prefix}output/*"},
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key, "Condition": {"StringEquals": {"kms:ViaService": via}}},
+    ]
+
+
+def test_instance_role_with_its_pull_mode_bundle_passes_hp09(aws):
+    duty_groups(aws)
+    instance_role(aws, extra_statements=pull_mode_statements())
+    launch_template(aws)
+
+    found = audit(aws, platform_audit.main, ["HP-09"])["HP-09"]
+
+    assert found["status"] == "pass", found
+
+
+def test_instance_role_reaching_beyond_its_bundle_fails_hp09(aws):
+    duty_groups(aws)
+    instance_role(aws, extra_statements=pull_mode_statements(bucket="someone-elses-bucket", via="ec2.us-east-1.amazonaws.com"))
+    launch_template(aws)
+
+    found = audit(aws, platform_audit.main, ["HP-09"])["HP-09"]
+
+    assert found["status"] == "fail"
+    assert "allows s3:getobject on arn:aws:s3:::someone-elses-bucket/state-manager/*" in found["reason"]
+    assert "allows kms:GenerateDataKey other than through S3" in found["reason"]
+
+
 def test_admin_policy_user_policy_and_broad_instance_role_fail_hp09(aws):
     duty_groups(aws, duties=("end-user-support", "security", "system-administration", "super-admin"))
     instance_role(aws, extra_statements=[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])
