@@ -347,8 +347,6 @@ user_pool:
       sample: {"Environment": "prod"}
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -356,400 +354,18 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import STANDARD_ATTRIBUTES
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import custom_attribute_name
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import describe_pool
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import ensure_pool
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import find_pool
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import full_update_pool_request
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import get_mfa_config
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_conflicts
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_diff_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_options
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_removal_problems
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import remove_pool
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import snake_pool
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import merged_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-
-IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
-SES_IDENTITY_ARN = re.compile(r"^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity/.+$")
-CUSTOM_NAME = re.compile(r"^[\w.:+=@-]{1,20}$")
-
-PASSWORD_POLICY_FIELDS = {
-    "minimum_length": "MinimumLength",
-    "require_uppercase": "RequireUppercase",
-    "require_lowercase": "RequireLowercase",
-    "require_numbers": "RequireNumbers",
-    "require_symbols": "RequireSymbols",
-    "temporary_password_validity_days": "TemporaryPasswordValidityDays",
-    "password_history_size": "PasswordHistorySize",
-}
-EMAIL_FIELDS = {
-    "email_sending_account": "EmailSendingAccount",
-    "source_arn": "SourceArn",
-    "from_address": "From",
-    "reply_to_email_address": "ReplyToEmailAddress",
-    "configuration_set": "ConfigurationSet",
-}
-
-
-def validate_schema(module, schema):
-    seen = set()
-    for index, attribute in enumerate(schema or []):
-        where = f"schema[{index}]"
-        name = custom_attribute_name(attribute["name"])
-        if not CUSTOM_NAME.match(name):
-            module.fail_json(msg=f"{where}.name must be 1 to 20 characters (letters, digits, _ . : + = @ -), got {attribute['name']!r}")
-        if name in STANDARD_ATTRIBUTES:
-            module.fail_json(msg=f"{where}.name {name!r} is a standard attribute; schema lists custom attributes only")
-        if name in seen:
-            module.fail_json(msg=f"{where}.name {name!r} is listed twice in schema")
-        seen.add(name)
-        data_type = attribute["attribute_data_type"]
-        if data_type != "String" and (attribute["min_length"] is not None or attribute["max_length"] is not None):
-            module.fail_json(msg=f"{where}: min_length and max_length apply only to attribute_data_type String")
-        if data_type != "Number" and (attribute["min_value"] is not None or attribute["max_value"] is not None):
-            module.fail_json(msg=f"{where}: min_value and max_value apply only to attribute_data_type Number")
-        for key in ("min_length", "max_length"):
-            if attribute[key] is not None and not 0 <= attribute[key] <= 2048:
-                module.fail_json(msg=f"{where}.{key} must be between 0 and 2048, got {attribute[key]}")
-        for low, high in (("min_length", "max_length"), ("min_value", "max_value")):
-            if attribute[low] is not None and attribute[high] is not None and attribute[low] > attribute[high]:
-                module.fail_json(msg=f"{where}.{low} ({attribute[low]}) is greater than {where}.{high} ({attribute[high]})")
-
-
-def validate(module):
-    """Check the options that argument_spec cannot; fail before any API call."""
-    p = module.params
-    if p["state"] == "absent":
-        return
-
-    policy = p["password_policy"]
-    if not 8 <= policy["minimum_length"] <= 99:
-        module.fail_json(msg=f"password_policy.minimum_length must be between 8 and 99, got {policy['minimum_length']}")
-    days = policy["temporary_password_validity_days"]
-    if days is not None and not 0 <= days <= 365:
-        module.fail_json(msg=f"password_policy.temporary_password_validity_days must be between 0 and 365, got {days}")
-    history = policy["password_history_size"]
-    if history is not None and not 0 <= history <= 24:
-        module.fail_json(msg=f"password_policy.password_history_size must be between 0 and 24, got {history}")
-
-    sms = p["sms_mfa"]
-    sms_enabled = bool(sms and sms["enabled"])
-    if p["mfa_configuration"] != "OFF" and not (p["software_token_mfa"] or sms_enabled):
-        factor_hint = "set software_token_mfa to true (TOTP authenticator apps) or enable sms_mfa"
-        module.fail_json(msg=f"mfa_configuration {p['mfa_configuration']} needs an MFA factor: {factor_hint}")
-    if sms_enabled:
-        if not sms["sns_caller_arn"]:
-            module.fail_json(msg="sms_mfa.sns_caller_arn (the IAM role Cognito assumes to send SMS) is required when sms_mfa is enabled")
-        if not IAM_ROLE_ARN.match(sms["sns_caller_arn"]):
-            module.fail_json(msg=f"sms_mfa.sns_caller_arn must be an IAM role ARN, got {sms['sns_caller_arn']!r}")
-        message = sms["sms_authentication_message"]
-        if message is not None and "{####}" not in message:
-            module.fail_json(msg="sms_mfa.sms_authentication_message must contain {####}, where Cognito puts the code")
-
-    if p["user_pool_tier"] in ("LITE", "ESSENTIALS") and p["advanced_security_mode"] != "OFF":
-        module.fail_json(
-            msg=(
-                f"advanced_security_mode {p['advanced_security_mode']} (threat protection) needs user_pool_tier PLUS, "
-                f"not {p['user_pool_tier']}; set user_pool_tier: PLUS or advanced_security_mode: OFF"
-            )
-        )
-
-    recovery = p["account_recovery"]
-    if recovery is not None:
-        if len(set(recovery)) != len(recovery):
-            module.fail_json(msg=f"account_recovery lists a mechanism twice: {recovery}")
-        if "admin_only" in recovery and len(recovery) > 1:
-            module.fail_json(msg="account_recovery admin_only disables self-service recovery and must be the only entry")
-        if not recovery:
-            module.fail_json(msg="account_recovery needs at least one mechanism (admin_only disables self-service recovery)")
-
-    email = p["email_configuration"]
-    if email:
-        if email["email_sending_account"] == "DEVELOPER" and not email["source_arn"]:
-            module.fail_json(msg="email_configuration.source_arn (the SES identity ARN) is required with email_sending_account DEVELOPER")
-        if email["source_arn"] and not SES_IDENTITY_ARN.match(email["source_arn"]):
-            module.fail_json(msg=f"email_configuration.source_arn must be an SES identity ARN, got {email['source_arn']!r}")
-
-    validate_schema(module, p["schema"])
-
-
-# ---- what the options ask for, in API terms -------------------------------------------------
-
-
-def desired_password_policy(params):
-    policy = params["password_policy"]
-    return {api: policy[option] for option, api in PASSWORD_POLICY_FIELDS.items() if policy[option] is not None}
-
-
-def desired_email_configuration(params):
-    email = params["email_configuration"]
-    return {api: email[option] for option, api in EMAIL_FIELDS.items() if email[option] is not None}
-
-
-def desired_account_recovery(params):
-    return {"RecoveryMechanisms": [{"Priority": i + 1, "Name": name} for i, name in enumerate(params["account_recovery"])]}
-
-
-def sms_configuration(sms):
-    config = {"SnsCallerArn": sms["sns_caller_arn"]}
-    if sms["external_id"]:
-        config["ExternalId"] = sms["external_id"]
-    if sms["sns_region"]:
-        config["SnsRegion"] = sms["sns_region"]
-    return config
-
-
-def schema_attribute(attribute):
-    """A SchemaAttributeType for AddCustomAttributes / CreateUserPool."""
-    result = {
-        "Name": custom_attribute_name(attribute["name"]),
-        "AttributeDataType": attribute["attribute_data_type"],
-        "Mutable": attribute["mutable"],
-        "DeveloperOnlyAttribute": attribute["developer_only"],
-    }
-    if attribute["attribute_data_type"] == "String" and (attribute["min_length"] is not None or attribute["max_length"] is not None):
-        result["StringAttributeConstraints"] = {
-            k: str(attribute[o]) for k, o in (("MinLength", "min_length"), ("MaxLength", "max_length")) if attribute[o] is not None
-        }
-    if attribute["attribute_data_type"] == "Number" and (attribute["min_value"] is not None or attribute["max_value"] is not None):
-        result["NumberAttributeConstraints"] = {
-            k: str(attribute[o]) for k, o in (("MinValue", "min_value"), ("MaxValue", "max_value")) if attribute[o] is not None
-        }
-    return result
-
-
-def described_name(attribute):
-    """How DescribeUserPool names a custom attribute."""
-    prefix = "dev:custom:" if attribute["developer_only"] else "custom:"
-    return prefix + custom_attribute_name(attribute["name"])
-
-
-def mfa_request(params, current_mfa):
-    """The SetUserPoolMfaConfig request (without UserPoolId) the options ask for.
-
-    Factors the module does not manage (email MFA, passkeys) are sent back as they are.
-    """
-    current_mfa = current_mfa or {}
-    mode = params["mfa_configuration"]
-    request = {"MfaConfiguration": mode}
-    if current_mfa.get("WebAuthnConfiguration"):
-        request["WebAuthnConfiguration"] = current_mfa["WebAuthnConfiguration"]
-    if mode == "OFF":
-        # Cognito refuses a factor configuration together with MFA OFF.
-        return request
-    request["SoftwareTokenMfaConfiguration"] = {"Enabled": params["software_token_mfa"]}
-    sms = params["sms_mfa"]
-    if sms is None:
-        if current_mfa.get("SmsMfaConfiguration"):
-            request["SmsMfaConfiguration"] = current_mfa["SmsMfaConfiguration"]
-    elif sms["enabled"]:
-        request["SmsMfaConfiguration"] = {"SmsConfiguration": sms_configuration(sms)}
-        if sms["sms_authentication_message"]:
-            request["SmsMfaConfiguration"]["SmsAuthenticationMessage"] = sms["sms_authentication_message"]
-    if current_mfa.get("EmailMfaConfiguration"):
-        request["EmailMfaConfiguration"] = current_mfa["EmailMfaConfiguration"]
-    return request
-
-
-def contains(actual, wanted):
-    """Whether every key of ``wanted`` has the same value in ``actual`` (recursively for dicts)."""
-    if isinstance(wanted, dict):
-        return isinstance(actual, dict) and all(contains(actual.get(k), v) for k, v in wanted.items())
-    return actual == wanted
-
-
-def mfa_differs(current_mfa, wanted):
-    current_mfa = current_mfa or {}
-    if current_mfa.get("MfaConfiguration", "OFF") != wanted["MfaConfiguration"]:
-        return True
-    if wanted["MfaConfiguration"] == "OFF":
-        return False
-    if bool((current_mfa.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled")) != wanted["SoftwareTokenMfaConfiguration"]["Enabled"]:
-        return True
-    current_sms, wanted_sms = current_mfa.get("SmsMfaConfiguration"), wanted.get("SmsMfaConfiguration")
-    if bool(current_sms) != bool(wanted_sms):
-        return True
-    return bool(wanted_sms) and not contains(current_sms, wanted_sms)
-
-
-def pool_overlay(current, params):
-    """The UpdateUserPool fields whose value must change, with their complete new values."""
-    overlay = {}
-
-    policies = current.get("Policies") or {}
-    current_policy = policies.get("PasswordPolicy") or {}
-    wanted_policy = dict(current_policy, **desired_password_policy(params))
-    if wanted_policy != current_policy:
-        overlay["Policies"] = dict(policies, PasswordPolicy=wanted_policy)
-
-    if current.get("DeletionProtection", "INACTIVE") != params["deletion_protection"]:
-        overlay["DeletionProtection"] = params["deletion_protection"]
-
-    add_ons = current.get("UserPoolAddOns") or {}
-    if add_ons.get("AdvancedSecurityMode", "OFF") != params["advanced_security_mode"]:
-        overlay["UserPoolAddOns"] = dict(add_ons, AdvancedSecurityMode=params["advanced_security_mode"])
-
-    if params["account_recovery"] is not None:
-        wanted = desired_account_recovery(params)
-        mechanisms = sorted((current.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
-        if [(m.get("Priority"), m.get("Name")) for m in mechanisms] != [(m["Priority"], m["Name"]) for m in wanted["RecoveryMechanisms"]]:
-            overlay["AccountRecoverySetting"] = wanted
-
-    if params["auto_verified_attributes"] is not None:
-        if sorted(set(params["auto_verified_attributes"])) != sorted(set(current.get("AutoVerifiedAttributes") or [])):
-            overlay["AutoVerifiedAttributes"] = sorted(set(params["auto_verified_attributes"]))
-
-    if params["email_configuration"] is not None:
-        wanted = desired_email_configuration(params)
-        if wanted != {k: v for k, v in (current.get("EmailConfiguration") or {}).items() if v is not None}:
-            overlay["EmailConfiguration"] = wanted
-
-    if params["admin_create_user_only"] is not None:
-        admin_config = current.get("AdminCreateUserConfig") or {}
-        if bool(admin_config.get("AllowAdminCreateUserOnly")) != params["admin_create_user_only"]:
-            overlay["AdminCreateUserConfig"] = dict(admin_config, AllowAdminCreateUserOnly=params["admin_create_user_only"])
-
-    if params["user_pool_tier"] and current.get("UserPoolTier") != params["user_pool_tier"]:
-        overlay["UserPoolTier"] = params["user_pool_tier"]
-
-    current_tags = current.get("UserPoolTags") or {}
-    wanted_tags = merged_tags(current_tags, params["tags"], params["purge_tags"])
-    if wanted_tags != current_tags:
-        overlay["UserPoolTags"] = wanted_tags
-
-    if params["pool_id"] and params["name"] and params["name"] != current.get("Name"):
-        overlay["PoolName"] = params["name"]
-    return overlay
-
-
-def create_only_conflicts(current, params):
-    """Messages for settings that differ but can only be set when the pool is created."""
-    problems = []
-    for option, field in (("username_attributes", "UsernameAttributes"), ("alias_attributes", "AliasAttributes")):
-        wanted = params[option]
-        if wanted is not None and sorted(set(wanted)) != sorted(set(current.get(field) or [])):
-            problems.append(
-                f"{option} cannot change after the pool is created: the pool has {sorted(current.get(field) or [])}, "
-                f"the task asks for {sorted(set(wanted))} (a new pool and a user migration are needed)"
-            )
-    existing = {a["Name"]: a for a in current.get("SchemaAttributes") or []}
-    for attribute in params["schema"] or []:
-        name = custom_attribute_name(attribute["name"])
-        have = existing.get(described_name(attribute))
-        other = existing.get(described_name(dict(attribute, developer_only=not attribute["developer_only"])))
-        if have is None and other is None:
-            continue
-        if have is None:
-            problems.append(f"schema attribute {name!r}: developer_only cannot change after the attribute is created")
-            continue
-        want = schema_attribute(attribute)
-        for key, option in (("AttributeDataType", "attribute_data_type"), ("Mutable", "mutable")):
-            if have.get(key) != want[key]:
-                problems.append(f"schema attribute {name!r}: {option} is {have.get(key)!r} in the pool, the task asks for {want[key]!r}")
-        for key in ("StringAttributeConstraints", "NumberAttributeConstraints"):
-            if key in want and not contains(have.get(key) or {}, want[key]):
-                problems.append(f"schema attribute {name!r}: constraints are {have.get(key)} in the pool, the task asks for {want[key]}")
-    if problems:
-        problems.append("custom attributes can be added but never changed or removed")
-    return problems
-
-
-def new_custom_attributes(current, params):
-    existing = {a["Name"] for a in current.get("SchemaAttributes") or []}
-    result = []
-    for attribute in params["schema"] or []:
-        alternate = described_name(dict(attribute, developer_only=not attribute["developer_only"]))
-        if described_name(attribute) not in existing and alternate not in existing:
-            result.append(schema_attribute(attribute))
-    return result
-
-
-def create_request(params):
-    request = {
-        "PoolName": params["name"],
-        "Policies": {"PasswordPolicy": desired_password_policy(params)},
-        "DeletionProtection": params["deletion_protection"],
-        "UserPoolAddOns": {"AdvancedSecurityMode": params["advanced_security_mode"]},
-    }
-    if params["account_recovery"] is not None:
-        request["AccountRecoverySetting"] = desired_account_recovery(params)
-    for option, field in (
-        ("username_attributes", "UsernameAttributes"),
-        ("alias_attributes", "AliasAttributes"),
-        ("auto_verified_attributes", "AutoVerifiedAttributes"),
-    ):
-        if params[option] is not None:
-            request[field] = sorted(set(params[option]))
-    if params["email_configuration"] is not None:
-        request["EmailConfiguration"] = desired_email_configuration(params)
-    if params["admin_create_user_only"] is not None:
-        request["AdminCreateUserConfig"] = {"AllowAdminCreateUserOnly": params["admin_create_user_only"]}
-    if params["user_pool_tier"]:
-        request["UserPoolTier"] = params["user_pool_tier"]
-    if params["tags"]:
-        request["UserPoolTags"] = dict(params["tags"])
-    if params["schema"]:
-        request["Schema"] = [schema_attribute(a) for a in params["schema"]]
-    sms = params["sms_mfa"]
-    if sms and sms["enabled"]:
-        request["SmsConfiguration"] = sms_configuration(sms)
-        if sms["sms_authentication_message"]:
-            request["SmsAuthenticationMessage"] = sms["sms_authentication_message"]
-    return request
-
-
-def planned_pool(request, mfa):
-    """What a new pool would look like (check mode)."""
-    pool = {("Name" if k == "PoolName" else k): v for k, v in request.items() if k != "Schema"}
-    pool["MfaConfiguration"] = mfa["MfaConfiguration"]
-    pool["SchemaAttributes"] = described_attributes(request.get("Schema", []))
-    return pool
-
-
-def described_attributes(schema):
-    """SchemaAttributeTypes as DescribeUserPool lists them (prefixed names)."""
-    return [dict(a, Name=("dev:custom:" if a["DeveloperOnlyAttribute"] else "custom:") + a["Name"]) for a in schema]
-
-
-def applied(current, overlay, new_attributes, mfa_mode):
-    """``current`` with ``overlay``, new custom attributes and the MFA mode applied (check mode)."""
-    pool = dict(current, MfaConfiguration=mfa_mode)
-    for key, value in overlay.items():
-        pool["Name" if key == "PoolName" else key] = value
-    if new_attributes:
-        pool["SchemaAttributes"] = list(current.get("SchemaAttributes") or []) + described_attributes(new_attributes)
-    return pool
-
-
-def diff_view(pool, mfa):
-    """The settings the module manages, for the diff."""
-    if not pool:
-        return {}
-    mfa = mfa or {}
-    policy = (pool.get("Policies") or {}).get("PasswordPolicy") or {}
-    mechanisms = sorted((pool.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
-    view = {
-        "name": pool.get("Name"),
-        "mfa_configuration": mfa.get("MfaConfiguration", pool.get("MfaConfiguration")),
-        "software_token_mfa": bool((mfa.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled")),
-        "sms_mfa": bool(mfa.get("SmsMfaConfiguration")),
-        "advanced_security_mode": (pool.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode", "OFF"),
-        "password_policy": {option: policy[api] for option, api in PASSWORD_POLICY_FIELDS.items() if api in policy},
-        "deletion_protection": pool.get("DeletionProtection", "INACTIVE"),
-        "account_recovery": [m.get("Name") for m in mechanisms],
-        "auto_verified_attributes": sorted(pool.get("AutoVerifiedAttributes") or []),
-        "username_attributes": sorted(pool.get("UsernameAttributes") or []),
-        "alias_attributes": sorted(pool.get("AliasAttributes") or []),
-        "custom_attributes": sorted(a["Name"] for a in pool.get("SchemaAttributes") or [] if "custom:" in a["Name"]),
-        "email_configuration": {
-            option: pool["EmailConfiguration"][api] for option, api in EMAIL_FIELDS.items() if api in (pool.get("EmailConfiguration") or {})
-        },
-        "admin_create_user_only": bool((pool.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")),
-        "user_pool_tier": pool.get("UserPoolTier"),
-        "tags": dict(pool.get("UserPoolTags") or {}),
-    }
-    return {k: v for k, v in view.items() if v is not None}
-
-
-# ---- state changes ------------------------------------------------------------------------
 
 
 def ensure_present(module, client, current):
@@ -757,161 +373,37 @@ def ensure_present(module, client, current):
     if current is None:
         if params["pool_id"]:
             module.fail_json(msg=f"no user pool has pool_id {params['pool_id']}; the module creates pools by name only (omit pool_id)")
-        request = create_request(params)
-        wanted_mfa = mfa_request(params, {})
-        if module.check_mode:
-            return True, {}, {}, planned_pool(request, wanted_mfa), wanted_mfa
-        pool_id = client.create_user_pool(aws_retry=True, **request)["UserPool"]["Id"]
-        if wanted_mfa["MfaConfiguration"] != "OFF":
-            client.set_user_pool_mfa_config(UserPoolId=pool_id, aws_retry=True, **wanted_mfa)
-        return True, {}, {}, describe_pool(client, pool_id), get_mfa_config(client, pool_id)
-
-    pool_id = current["Id"]
-    current_mfa = get_mfa_config(client, pool_id)
-    problems = create_only_conflicts(current, params)
+        changed, after, after_mfa = ensure_pool(module, client, params, None, None)
+        return changed, {}, {}, after, after_mfa
+    current_mfa = get_mfa_config(client, current["Id"])
+    problems = pool_conflicts(params, current)
     if problems:
-        module.fail_json(msg=f"user pool {pool_id}: " + "; ".join(problems), user_pool=snake_pool(current, current_mfa))
-
-    wanted_mfa = mfa_request(params, current_mfa)
-    set_mfa = mfa_differs(current_mfa, wanted_mfa)
-    overlay = pool_overlay(current, params)
-    attributes = new_custom_attributes(current, params)
-    changed = bool(set_mfa or overlay or attributes)
-    if not changed:
-        return False, current, current_mfa, current, current_mfa
-    if module.check_mode:
-        planned_mfa = wanted_mfa if set_mfa else current_mfa
-        return True, current, current_mfa, applied(current, overlay, attributes, planned_mfa.get("MfaConfiguration", "OFF")), planned_mfa
-
-    if set_mfa:
-        client.set_user_pool_mfa_config(UserPoolId=pool_id, aws_retry=True, **wanted_mfa)
-    if overlay:
-        request = full_update_pool_request(client, current, overlay)
-        # UpdateUserPool would otherwise put back the MFA and SMS settings read before SetUserPoolMfaConfig.
-        request["MfaConfiguration"] = wanted_mfa["MfaConfiguration"]
-        sms = params["sms_mfa"]
-        if sms and sms["enabled"]:
-            request["SmsConfiguration"] = sms_configuration(sms)
-            if sms["sms_authentication_message"]:
-                request["SmsAuthenticationMessage"] = sms["sms_authentication_message"]
-        client.update_user_pool(aws_retry=True, **request)
-    if attributes:
-        client.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=attributes, aws_retry=True)
-    return True, current, current_mfa, describe_pool(client, pool_id), get_mfa_config(client, pool_id)
-
-
-def pool_domains(pool):
-    return sorted({d for d in (pool.get("Domain"), pool.get("CustomDomain")) if d})
+        module.fail_json(msg=f"user pool {current['Id']}: " + "; ".join(problems), user_pool=snake_pool(current, current_mfa))
+    changed, after, after_mfa = ensure_pool(module, client, params, current, current_mfa)
+    return changed, current, current_mfa, after, after_mfa
 
 
 def ensure_absent(module, client, current):
-    params = module.params
     if current is None:
         return False, {}, {}
-    pool_id = current["Id"]
-    current_mfa = get_mfa_config(client, pool_id)
-    protected = current.get("DeletionProtection") == "ACTIVE"
-    domains = pool_domains(current)
-    if not params["force_delete"]:
-        if protected:
-            module.fail_json(
-                msg=(
-                    f"user pool {pool_id} ({current.get('Name')}) has deletion_protection ACTIVE, so it is not deleted. "
-                    "Set force_delete: true to turn the protection off and delete it, or set deletion_protection: INACTIVE first."
-                )
-            )
-        if domains:
-            module.fail_json(
-                msg=(
-                    f"user pool {pool_id} ({current.get('Name')}) still has the domain(s) {', '.join(domains)}; delete them first "
-                    "(healthplatform.aws.cognito_user_pool_domain with state: absent) or set force_delete: true."
-                )
-            )
-    if module.check_mode:
-        return True, current, current_mfa
-    if protected:
-        request = full_update_pool_request(client, current, {"DeletionProtection": "INACTIVE"})
-        client.update_user_pool(aws_retry=True, **request)
-    for domain in domains:
-        client.delete_user_pool_domain(Domain=domain, UserPoolId=pool_id, aws_retry=True)
-    client.delete_user_pool(UserPoolId=pool_id, aws_retry=True)
+    current_mfa = get_mfa_config(client, current["Id"])
+    problems = pool_removal_problems(module.params, current)
+    if problems:
+        module.fail_json(msg=" ".join(problems))
+    remove_pool(module, client, current)
     return True, current, current_mfa
 
 
 def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        name=dict(type="str"),
-        pool_id=dict(type="str"),
-        mfa_configuration=dict(type="str", choices=["ON", "OFF", "OPTIONAL"], default="ON"),
-        software_token_mfa=dict(type="bool", default=True, no_log=False),
-        sms_mfa=dict(
-            type="dict",
-            options=dict(
-                enabled=dict(type="bool", default=True),
-                sns_caller_arn=dict(type="str"),
-                external_id=dict(type="str"),
-                sns_region=dict(type="str"),
-                sms_authentication_message=dict(type="str"),
-            ),
-        ),
-        advanced_security_mode=dict(type="str", choices=["OFF", "AUDIT", "ENFORCED"], default="ENFORCED"),
-        password_policy=dict(
-            type="dict",
-            default={},
-            no_log=False,
-            options=dict(
-                minimum_length=dict(type="int", default=14),
-                require_uppercase=dict(type="bool", default=True),
-                require_lowercase=dict(type="bool", default=True),
-                require_numbers=dict(type="bool", default=True),
-                require_symbols=dict(type="bool", default=True),
-                temporary_password_validity_days=dict(type="int", no_log=False),
-                password_history_size=dict(type="int", no_log=False),
-            ),
-        ),
-        account_recovery=dict(type="list", elements="str", choices=["verified_email", "verified_phone_number", "admin_only"]),
-        deletion_protection=dict(type="str", choices=["ACTIVE", "INACTIVE"], default="ACTIVE"),
-        username_attributes=dict(type="list", elements="str", choices=["email", "phone_number"]),
-        alias_attributes=dict(type="list", elements="str", choices=["email", "phone_number", "preferred_username"]),
-        auto_verified_attributes=dict(type="list", elements="str", choices=["email", "phone_number"]),
-        schema=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                attribute_data_type=dict(type="str", choices=["String", "Number", "DateTime", "Boolean"], default="String"),
-                mutable=dict(type="bool", default=True),
-                developer_only=dict(type="bool", default=False),
-                min_length=dict(type="int"),
-                max_length=dict(type="int"),
-                min_value=dict(type="int"),
-                max_value=dict(type="int"),
-            ),
-        ),
-        email_configuration=dict(
-            type="dict",
-            options=dict(
-                email_sending_account=dict(type="str", choices=["COGNITO_DEFAULT", "DEVELOPER"], default="COGNITO_DEFAULT"),
-                source_arn=dict(type="str"),
-                from_address=dict(type="str", aliases=["from"]),
-                reply_to_email_address=dict(type="str"),
-                configuration_set=dict(type="str"),
-            ),
-        ),
-        admin_create_user_only=dict(type="bool"),
-        user_pool_tier=dict(type="str", choices=["LITE", "ESSENTIALS", "PLUS"]),
-        force_delete=dict(type="bool", default=False),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-    )
     module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+        argument_spec=pool_options(),
         supports_check_mode=True,
         required_one_of=[["name", "pool_id"]],
         mutually_exclusive=[["username_attributes", "alias_attributes"]],
     )
-    validate(module)
+    errors = pool_errors(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
 
     client = retrying_client(module, "cognito-idp")
     params = module.params
@@ -920,12 +412,14 @@ def main():
         current = find_pool(module, client, pool_id=params["pool_id"], name=params["name"])
         if params["state"] == "absent":
             changed, before, before_mfa = ensure_absent(module, client, current)
-            module.exit_json(changed=changed, user_pool={}, diff=diff_of(diff_view(before, before_mfa), {}))
+            module.exit_json(changed=changed, user_pool={}, diff=diff_of(pool_diff_view(before, before_mfa), {}))
         changed, before, before_mfa, after, after_mfa = ensure_present(module, client, current)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the Cognito user pool {label}")
 
-    module.exit_json(changed=changed, user_pool=snake_pool(after, after_mfa), diff=diff_of(diff_view(before, before_mfa), diff_view(after, after_mfa)))
+    module.exit_json(
+        changed=changed, user_pool=snake_pool(after, after_mfa), diff=diff_of(pool_diff_view(before, before_mfa), pool_diff_view(after, after_mfa))
+    )
 
 
 if __name__ == "__main__":

@@ -236,260 +236,69 @@ user_pool_client:
       sample: true
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import client_conflicts
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import client_diff_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import client_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import client_options
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import clients_named
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import describe_client
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import duplicate_name_message
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import ensure_client
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import find_parent_pool
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import full_update_client_request
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import list_all
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import list_clients
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import pool_label
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import protect
+from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import remove_client
 from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import snake_resource
-from ansible_collections.healthplatform.aws.plugins.module_utils.cognito import without_secret
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-
-SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-# Token lifetime limits (seconds) and the unit Cognito assumes when none is given.
-TOKEN_LIMITS = {
-    "access_token": ("access_token_validity", 300, 86400),
-    "id_token": ("id_token_validity", 300, 86400),
-    "refresh_token": ("refresh_token_validity", 3600, 315360000),
-}
-DEFAULT_UNITS = {"access_token": "hours", "id_token": "hours", "refresh_token": "days"}
-URL = re.compile(r"^(https://[^\s#]+|http://localhost(:\d+)?(/[^\s#]*)?)$")
-
-# option -> (API field, is a list compared as a set)
-FIELDS = {
-    "name": ("ClientName", False),
-    "explicit_auth_flows": ("ExplicitAuthFlows", True),
-    "allowed_oauth_flows": ("AllowedOAuthFlows", True),
-    "allowed_oauth_scopes": ("AllowedOAuthScopes", True),
-    "callback_urls": ("CallbackURLs", True),
-    "logout_urls": ("LogoutURLs", True),
-    "default_redirect_uri": ("DefaultRedirectURI", False),
-    "supported_identity_providers": ("SupportedIdentityProviders", True),
-    "access_token_validity": ("AccessTokenValidity", False),
-    "id_token_validity": ("IdTokenValidity", False),
-    "refresh_token_validity": ("RefreshTokenValidity", False),
-    "auth_session_validity": ("AuthSessionValidity", False),
-    "prevent_user_existence_errors": ("PreventUserExistenceErrors", False),
-    "enable_token_revocation": ("EnableTokenRevocation", False),
-    "read_attributes": ("ReadAttributes", True),
-    "write_attributes": ("WriteAttributes", True),
-}
-
-
-def validate(module):
-    """Check the options that argument_spec cannot; fail before any API call."""
-    p = module.params
-    if p["state"] == "absent":
-        return
-    flows = p["allowed_oauth_flows"] or []
-    if "client_credentials" in flows and len(flows) > 1:
-        module.fail_json(msg="allowed_oauth_flows: client_credentials cannot be combined with code or implicit (use two clients)")
-    if "client_credentials" in flows and not p["generate_secret"]:
-        module.fail_json(msg="allowed_oauth_flows client_credentials needs a client secret: set generate_secret: true")
-    if ("code" in flows or "implicit" in flows) and not p["callback_urls"]:
-        module.fail_json(msg="callback_urls are required when allowed_oauth_flows has code or implicit")
-    if flows and not p["allowed_oauth_scopes"]:
-        module.fail_json(msg="allowed_oauth_scopes are required when allowed_oauth_flows is set")
-    for option in ("callback_urls", "logout_urls"):
-        for url in p[option] or []:
-            if not URL.match(url):
-                module.fail_json(msg=f"{option} must be https:// URLs (http:// only for localhost), got {url!r}")
-    if p["default_redirect_uri"] is not None and p["default_redirect_uri"] not in (p["callback_urls"] or []):
-        module.fail_json(msg="default_redirect_uri must be one of callback_urls")
-    units = dict(DEFAULT_UNITS, **(p["token_validity_units"] or {}))
-    for token, (option, low, high) in TOKEN_LIMITS.items():
-        value = p[option]
-        if value is None:
-            continue
-        seconds = value * SECONDS[units[token]]
-        if not low <= seconds <= high:
-            module.fail_json(
-                msg=(
-                    f"{option} {value} {units[token]} is out of range: it must be between {low // 60} minutes "
-                    f"and {high // 86400} days (token_validity_units.{token})"
-                )
-            )
-    if p["auth_session_validity"] is not None and not 3 <= p["auth_session_validity"] <= 15:
-        module.fail_json(msg=f"auth_session_validity must be between 3 and 15 minutes, got {p['auth_session_validity']}")
-
-
-def desired_fields(params):
-    """The API fields the options ask for (only those given)."""
-    wanted = {}
-    for option, (field, _is_set) in FIELDS.items():
-        if params[option] is not None:
-            wanted[field] = list(params[option]) if isinstance(params[option], list) else params[option]
-    if params["allowed_oauth_flows"] is not None:
-        wanted["AllowedOAuthFlowsUserPoolClient"] = bool(params["allowed_oauth_flows"])
-    if params["token_validity_units"] is not None:
-        units = params["token_validity_units"]
-        wanted["TokenValidityUnits"] = {"AccessToken": units["access_token"], "IdToken": units["id_token"], "RefreshToken": units["refresh_token"]}
-    return wanted
-
-
-def normalized(field, value):
-    set_fields = {f for f, is_set in FIELDS.values() if is_set}
-    if field in set_fields:
-        return sorted(set(value or []))
-    return value
-
-
-def client_overlay(current, params):
-    """The fields whose value must change."""
-    overlay = {}
-    for field, value in desired_fields(params).items():
-        if field == "ClientName" and not params["client_id"]:
-            continue  # found by this name
-        if field == "TokenValidityUnits":
-            have = dict({"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}, **(current.get(field) or {}))
-            if have != value:
-                overlay[field] = value
-            continue
-        have = current.get(field)
-        if field == "AllowedOAuthFlowsUserPoolClient":
-            have = bool(have)
-        if normalized(field, have) != normalized(field, value):
-            overlay[field] = value
-    return overlay
 
 
 def find_client(module, client, pool_id):
     params = module.params
     if params["client_id"]:
-        try:
-            return client.describe_user_pool_client(UserPoolId=pool_id, ClientId=params["client_id"], aws_retry=True)["UserPoolClient"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-    summaries = list_all(client, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)
-    matches = [c for c in summaries if c.get("ClientName") == params["name"]]
+        return describe_client(client, pool_id, params["client_id"])
+    matches = clients_named(list_clients(client, pool_id), params["name"])
     if len(matches) > 1:
-        module.fail_json(msg=duplicate_name_message("app client", params["name"], [c["ClientId"] for c in matches], "client_id"))
+        module.fail_json(msg=duplicate_name_message("app client", params["name"], matches, "client_id"))
     if not matches:
         return None
-    return describe_client(client, pool_id, matches[0]["ClientId"])
+    return describe_client(client, pool_id, matches[0])
 
 
-def describe_client(client, pool_id, client_id):
-    return client.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id, aws_retry=True)["UserPoolClient"]
-
-
-def protect(module, user_pool_client):
-    """Mask the secret wherever Ansible might print it, and return the client without it."""
-    secret = (user_pool_client or {}).get("ClientSecret")
-    if secret:
-        module.no_log_values.add(secret)
-    return without_secret(user_pool_client)
-
-
-def diff_view(user_pool_client):
-    if not user_pool_client:
-        return {}
-    view = {option: user_pool_client.get(field) for option, (field, _is_set) in FIELDS.items()}
-    view["generate_secret"] = user_pool_client.get("HasClientSecret", False)
-    view["token_validity_units"] = snake_resource(user_pool_client.get("TokenValidityUnits") or {})
-    for option, (field, is_set) in FIELDS.items():
-        if is_set:
-            view[option] = normalized(field, view[option])
-    return {k: v for k, v in view.items() if v is not None}
-
-
-def ensure_present(module, client, pool, current):
+def ensure_present(module, client, pool_id, current):
     params = module.params
-    pool_id = pool["Id"]
     if current is None:
         if params["client_id"]:
             module.fail_json(msg=f"user pool {pool_id} has no app client {params['client_id']}; the module creates clients by name only (omit client_id)")
-        request = desired_fields(params)
-        request.update({"UserPoolId": pool_id, "ClientName": params["name"], "GenerateSecret": params["generate_secret"]})
-        if module.check_mode:
-            planned = {k: v for k, v in request.items() if k != "GenerateSecret"}
-            planned["HasClientSecret"] = params["generate_secret"]
-            return True, {}, planned
-        created = client.create_user_pool_client(aws_retry=True, **request)["UserPoolClient"]
-        return True, {}, protect(module, created)
-
+        changed, after = ensure_client(module, client, pool_id, params, None)
+        return changed, {}, after
     before = protect(module, current)
-    if before["HasClientSecret"] != params["generate_secret"]:
-        module.fail_json(
-            msg=(
-                f"generate_secret cannot change after the app client is created: client {current['ClientId']} "
-                f"{'has' if before['HasClientSecret'] else 'has no'} client secret, the task asks for generate_secret: {params['generate_secret']} "
-                "(create a new client and move the application to it)"
-            ),
-            user_pool_client=snake_resource(before),
-        )
-    overlay = client_overlay(current, params)
-    if not overlay:
-        return False, before, before
-    if module.check_mode:
-        return True, before, dict(before, **overlay)
-    request = full_update_client_request(client, current, overlay)
-    updated = client.update_user_pool_client(aws_retry=True, **request)["UserPoolClient"]
-    return True, before, protect(module, updated)
+    problems = client_conflicts(params, before)
+    if problems:
+        module.fail_json(msg="; ".join(problems), user_pool_client=snake_resource(before))
+    changed, after = ensure_client(module, client, pool_id, params, current)
+    return changed, before, after
 
 
 def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        user_pool_id=dict(type="str"),
-        user_pool_name=dict(type="str"),
-        name=dict(type="str"),
-        client_id=dict(type="str"),
-        generate_secret=dict(type="bool", default=False, no_log=False),
-        explicit_auth_flows=dict(
-            type="list",
-            elements="str",
-            choices=[
-                "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-                "ALLOW_CUSTOM_AUTH",
-                "ALLOW_USER_PASSWORD_AUTH",
-                "ALLOW_USER_SRP_AUTH",
-                "ALLOW_REFRESH_TOKEN_AUTH",
-                "ALLOW_USER_AUTH",
-            ],
-        ),
-        allowed_oauth_flows=dict(type="list", elements="str", choices=["code", "implicit", "client_credentials"]),
-        allowed_oauth_scopes=dict(type="list", elements="str"),
-        callback_urls=dict(type="list", elements="str"),
-        logout_urls=dict(type="list", elements="str"),
-        default_redirect_uri=dict(type="str"),
-        supported_identity_providers=dict(type="list", elements="str"),
-        access_token_validity=dict(type="int", no_log=False),
-        id_token_validity=dict(type="int", no_log=False),
-        refresh_token_validity=dict(type="int", no_log=False),
-        token_validity_units=dict(
-            type="dict",
-            no_log=False,
-            options=dict(
-                access_token=dict(type="str", choices=["seconds", "minutes", "hours", "days"], default="hours", no_log=False),
-                id_token=dict(type="str", choices=["seconds", "minutes", "hours", "days"], default="hours", no_log=False),
-                refresh_token=dict(type="str", choices=["seconds", "minutes", "hours", "days"], default="days", no_log=False),
-            ),
-        ),
-        auth_session_validity=dict(type="int"),
-        prevent_user_existence_errors=dict(type="str", choices=["ENABLED", "LEGACY"], default="ENABLED"),
-        enable_token_revocation=dict(type="bool", default=True, no_log=False),
-        read_attributes=dict(type="list", elements="str"),
-        write_attributes=dict(type="list", elements="str"),
-    )
+    argument_spec = dict(user_pool_id=dict(type="str"), user_pool_name=dict(type="str"), **client_options())
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         required_one_of=[["user_pool_id", "user_pool_name"], ["name", "client_id"]],
         mutually_exclusive=[["user_pool_id", "user_pool_name"]],
     )
-    validate(module)
+    errors = client_errors(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
 
     client = retrying_client(module, "cognito-idp")
     params = module.params
@@ -503,14 +312,14 @@ def main():
         current = find_client(module, client, pool["Id"])
         if params["state"] == "absent":
             before = protect(module, current)
-            if current is not None and not module.check_mode:
-                client.delete_user_pool_client(UserPoolId=pool["Id"], ClientId=current["ClientId"], aws_retry=True)
-            module.exit_json(changed=current is not None, user_pool_client={}, diff=diff_of(diff_view(before), {}))
-        changed, before, after = ensure_present(module, client, pool, current)
+            if current is not None:
+                remove_client(module, client, pool["Id"], current["ClientId"])
+            module.exit_json(changed=current is not None, user_pool_client={}, diff=diff_of(client_diff_view(before), {}))
+        changed, before, after = ensure_present(module, client, pool["Id"], current)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the Cognito app client {label}")
 
-    module.exit_json(changed=changed, user_pool_client=snake_resource(after), diff=diff_of(diff_view(before), diff_view(after)))
+    module.exit_json(changed=changed, user_pool_client=snake_resource(after), diff=diff_of(client_diff_view(before), client_diff_view(after)))
 
 
 if __name__ == "__main__":

@@ -150,9 +150,6 @@ role:
       sample: {"Environment": "prod"}
 """
 
-import json
-import re
-
 try:
     import botocore
 except ImportError:
@@ -160,182 +157,18 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import merged_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import tag_changes
-from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import policy_document
-from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import policy_problems
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import account_of
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import delete_role
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import diff_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import ensure_role
 from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import read_role
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import role_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import snake_role
 from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import trust_policy
-
-ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-ROLE_PATH = re.compile(r"^/([\x21-\x7e]+/)?$")
-SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
-MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+$")
-# IAM's limit on the inline policies of one role, counted without whitespace.
-INLINE_LIMIT = 10240
-
-
-def validate(module):
-    """Check names, principals and policy documents; fail, naming the option, before any API call. Returns the parsed inline policies."""
-    p = module.params
-    if not ROLE_NAME.match(p["name"]):
-        module.fail_json(msg=f"name: {p['name']!r} is not an IAM role name (1-64 letters, digits and +=,.@_-)")
-    if not ROLE_PATH.match(p["path"]) or len(p["path"]) > 512:
-        module.fail_json(msg=f"path must start and end with / (for example /service-role/), got {p['path']!r}")
-    if p["state"] == "absent":
-        return None
-    if not p["trusted_services"]:
-        module.fail_json(msg="trusted_services is required with state=present (for example [lambda.amazonaws.com])")
-    for index, service in enumerate(p["trusted_services"]):
-        if not SERVICE.match(service):
-            module.fail_json(msg=f"trusted_services[{index}]: {service!r} is not an AWS service principal such as lambda.amazonaws.com")
-    if p["max_session_duration"] is not None and not 3600 <= p["max_session_duration"] <= 43200:
-        module.fail_json(msg=f"max_session_duration must be between 3600 and 43200 seconds, got {p['max_session_duration']}")
-    for index, arn in enumerate(p["managed_policy_arns"] or []):
-        if not MANAGED_ARN.match(arn):
-            module.fail_json(msg=f"managed_policy_arns[{index}]: {arn!r} is not a managed policy ARN")
-    if p["inline_policies"] is None:
-        return None
-    parsed, size = {}, 0
-    for name, value in p["inline_policies"].items():
-        if not POLICY_NAME.match(name):
-            module.fail_json(msg=f"inline_policies: {name!r} is not a policy name (1-128 letters, digits and +=,.@_-)")
-        document, error = policy_document(value)
-        if error:
-            module.fail_json(msg=f"inline_policies.{name} {error}")
-        problems = policy_problems(document)
-        if problems:
-            module.fail_json(msg=f"inline_policies.{name} is not least privilege: {'; '.join(problems)}")
-        parsed[name] = document
-        size += len(json.dumps(document, separators=(",", ":")))
-    if size > INLINE_LIMIT:
-        module.fail_json(msg=f"inline_policies: {size} characters in all, above IAM's limit of {INLINE_LIMIT} for one role")
-    return parsed
-
-
-def ensure_present(module, client, role, inline, trust):
-    """Returns (changed, after)."""
-    p = module.params
-    check = module.check_mode
-    name = p["name"]
-    if role is None:
-        account_id, partition = get_aws_account_info(module)
-        after = {
-            "RoleName": name,
-            "Path": p["path"],
-            "Arn": f"arn:{partition}:iam::{account_id}:role{p['path']}{name}",
-            "AssumeRolePolicyDocument": trust,
-            "Tags": dict(p["tags"] or {}),
-        }
-        if not check:
-            request = {"RoleName": name, "Path": p["path"], "AssumeRolePolicyDocument": json.dumps(trust)}
-            if p["description"]:
-                request["Description"] = p["description"]
-            if p["max_session_duration"]:
-                request["MaxSessionDuration"] = p["max_session_duration"]
-            if p["tags"]:
-                request["Tags"] = ansible_dict_to_boto3_tag_list(p["tags"])
-            after = client.create_role(aws_retry=True, **request)["Role"]
-            after["Tags"] = dict(p["tags"] or {})
-            after["AssumeRolePolicyDocument"] = trust
-        if inline is not None:
-            for policy_name, document in inline.items():
-                if not check:
-                    client.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document), aws_retry=True)
-            after["InlinePolicies"] = inline
-        if p["managed_policy_arns"] is not None:
-            for arn in p["managed_policy_arns"]:
-                if not check:
-                    client.attach_role_policy(RoleName=name, PolicyArn=arn, aws_retry=True)
-            after["ManagedPolicyArns"] = sorted(set(p["managed_policy_arns"]))
-        return True, after
-
-    changed = False
-    after = dict(role, Tags=boto3_tag_list_to_ansible_dict(role.get("Tags") or []))
-    if compare_policies(role.get("AssumeRolePolicyDocument") or {}, trust):
-        changed = True
-        if not check:
-            client.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust), aws_retry=True)
-        after["AssumeRolePolicyDocument"] = trust
-    update = {}
-    if p["description"] is not None and (role.get("Description") or "") != p["description"]:
-        update["Description"] = p["description"]
-    if p["max_session_duration"] is not None and role.get("MaxSessionDuration") != p["max_session_duration"]:
-        update["MaxSessionDuration"] = p["max_session_duration"]
-    if update:
-        changed = True
-        if not check:
-            client.update_role(RoleName=name, aws_retry=True, **update)
-        after.update(update)
-
-    if inline is not None:
-        current = role.get("InlinePolicies") or {}
-        for policy_name, document in inline.items():
-            if policy_name not in current or compare_policies(current[policy_name], document):
-                changed = True
-                if not check:
-                    client.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document), aws_retry=True)
-        extra = [n for n in current if n not in inline] if p["purge_inline_policies"] else []
-        for policy_name in extra:
-            changed = True
-            if not check:
-                client.delete_role_policy(RoleName=name, PolicyName=policy_name, aws_retry=True)
-        after["InlinePolicies"] = dict({n: d for n, d in current.items() if n not in extra}, **inline)
-
-    if p["managed_policy_arns"] is not None:
-        current = set(role.get("ManagedPolicyArns") or [])
-        wanted = set(p["managed_policy_arns"])
-        to_detach = current - wanted if p["purge_managed_policies"] else set()
-        for arn in sorted(wanted - current):
-            changed = True
-            if not check:
-                client.attach_role_policy(RoleName=name, PolicyArn=arn, aws_retry=True)
-        for arn in sorted(to_detach):
-            changed = True
-            if not check:
-                client.detach_role_policy(RoleName=name, PolicyArn=arn, aws_retry=True)
-        after["ManagedPolicyArns"] = sorted((current - to_detach) | wanted)
-
-    if p["tags"] is not None:
-        tags = after["Tags"]
-        to_set, to_unset = tag_changes(tags, p["tags"], p["purge_tags"])
-        if to_set or to_unset:
-            changed = True
-            if not check:
-                if to_unset:
-                    client.untag_role(RoleName=name, TagKeys=list(to_unset), aws_retry=True)
-                if to_set:
-                    client.tag_role(RoleName=name, Tags=ansible_dict_to_boto3_tag_list(to_set), aws_retry=True)
-            after["Tags"] = merged_tags(tags, p["tags"], p["purge_tags"])
-    return changed, after
-
-
-def delete(client, role):
-    name = role["RoleName"]
-    for arn in role.get("ManagedPolicyArns") or []:
-        client.detach_role_policy(RoleName=name, PolicyArn=arn, aws_retry=True)
-    for policy_name in role.get("InlinePolicies") or {}:
-        client.delete_role_policy(RoleName=name, PolicyName=policy_name, aws_retry=True)
-    for profile in client.list_instance_profiles_for_role(RoleName=name, aws_retry=True).get("InstanceProfiles") or []:
-        client.remove_role_from_instance_profile(InstanceProfileName=profile["InstanceProfileName"], RoleName=name, aws_retry=True)
-    client.delete_role(RoleName=name, aws_retry=True)
-
-
-def diff_view(role):
-    if not role:
-        return {}
-    view = snake_role(role)
-    for key in ("role_id", "create_date", "role_last_used", "arn"):
-        view.pop(key, None)
-    return view
+from ansible_collections.healthplatform.aws.plugins.module_utils.service_roles import validate_role
 
 
 def main():
@@ -355,24 +188,31 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    inline = validate(module)
     p = module.params
+    inline, error = validate_role(p, present=p["state"] == "present")
+    if error:
+        module.fail_json(msg=error)
 
     client = retrying_client(module, "iam")
     try:
         if p["state"] == "absent":
             role = read_role(client, p["name"])
             if role and not module.check_mode:
-                delete(client, role)
+                delete_role(client, role)
             module.exit_json(changed=role is not None, role={}, diff=diff_of(diff_view(role), {}))
         role = read_role(client, p["name"], inline=inline is not None, managed=p["managed_policy_arns"] is not None)
-        source_account = get_aws_account_info(module)[0] if p["source_account_condition"] else None
+
+        # The account of an existing role is the account of the credentials: no STS call then.
+        def account_info():
+            return account_of(role) or get_aws_account_info(module)
+
+        source_account = account_info()[0] if p["source_account_condition"] else None
         trust = trust_policy(p["trusted_services"], source_account)
-        changed, after = ensure_present(module, client, role, inline, trust)
+        changed, after = ensure_role(client, p, role, inline, trust, module.check_mode, account_info)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the IAM role {p['name']}")
 
-    before = dict(role, Tags=boto3_tag_list_to_ansible_dict(role.get("Tags") or [])) if role else None
+    before = role_tags(role) if role else None
     module.exit_json(changed=changed, role=snake_role(after), diff=diff_of(diff_view(before), diff_view(after)))
 
 

@@ -28,7 +28,7 @@ def converged(lab):
     first_rc, first, _calls = lab.run("--tags", "kms,identity,data", *variables)
     assert first_rc == 0, first[-4000:]
     # The second run reads the stored application secret to compare it; identity's re-read of
-    # the Cognito client is covered by cognito_user_pool_client's own tests.
+    # the Cognito client is covered by the cognito_user_pools and cognito_user_pool_client tests.
     second_rc, second, _calls = lab.run("--tags", "kms,data", *variables)
     assert second_rc == 0, second[-4000:]
     return first + second

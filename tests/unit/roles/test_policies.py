@@ -57,8 +57,8 @@ FACTS = {
     "__network_caller": CALLER,
     "__data_caller": CALLER,
     "__identity_pools": {
-        "results": [
-            {"item": {"key": p}, "user_pool": {"id": f"{REGION}_{p}", "arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_{p}"}}
+        "user_pools": [
+            {"name": f"healthplatform-production-{p}", "id": f"{REGION}_{p}", "arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_{p}"}
             for p in ("patients", "providers")
         ]
     },
