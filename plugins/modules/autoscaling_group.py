@@ -28,6 +28,12 @@ description:
     between O(min_size) and O(max_size)).
   - Options that are not given (O(target_group_arns), O(enabled_metrics), O(default_instance_warmup)) are not
     compared, so a run without the load balancer tier never detaches the group from its target groups.
+  - The group's target tracking scaling policies (O(scaling_policies)) and lifecycle hooks (O(lifecycle_hooks))
+    can be managed as parts of the group, in the same run, with the same items and purge semantics as
+    M(healthplatform.aws.autoscaling_policy_set) (which shares this code). They are read once (one call each,
+    none for a group still to be created) and only what differs is put or deleted. Lifecycle hooks are changed
+    before the group's own changes (a new termination hook holds the instances a refresh replaces), scaling
+    policies after them (the target groups they count are attached first). Omitted lists are left alone.
 author:
   - healthplatform.aws founding engineers (@healthplatform)
 options:
@@ -154,6 +160,101 @@ options:
     description: With O(state=absent), delete the group even if it has instances (they are terminated).
     type: bool
     default: false
+  scaling_policies:
+    description:
+      - Target tracking scaling policies of the group (items as O(healthplatform.aws.autoscaling_policy_set#module:target_tracking_policies)).
+      - Policies that are missing are created and those that differ are updated; with O(purge_scaling_policies), the
+        group's policies that are not listed are deleted, whatever their type (V([]) removes them all).
+      - Not read, compared or changed when omitted (the default).
+      - For C(ALBRequestCountPerTarget), the target group's load balancer is read (one call) before any change;
+        a target group without a load balancer fails the module. In check mode, a target group that does not
+        exist yet, or has no load balancer yet, is planned with a stand-in resource label and a warning.
+      - Ignored when O(state=absent) (AWS deletes the policies with the group).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the policy.
+        type: str
+        required: true
+      metric:
+        description: The predefined metric to keep at O(scaling_policies[].target_value).
+        type: str
+        required: true
+        choices: [ASGAverageCPUUtilization, ASGAverageNetworkIn, ASGAverageNetworkOut, ALBRequestCountPerTarget]
+      target_value:
+        description: The value to keep the metric at (percent for CPU, requests per target per minute, bytes for network); above 0.
+        type: float
+        required: true
+      target_group_arn:
+        description:
+          - For C(ALBRequestCountPerTarget), the target group whose requests are counted; it must be attached to a load balancer.
+          - Give this or O(scaling_policies[].resource_label).
+        type: str
+      resource_label:
+        description: For C(ALBRequestCountPerTarget), the resource label C(app/<lb>/<id>/targetgroup/<tg>/<id>) itself.
+        type: str
+      disable_scale_in:
+        description: Only scale out; never remove instances because of this policy.
+        type: bool
+        default: false
+      estimated_instance_warmup:
+        description: Seconds until a new instance's metrics count. Not compared when omitted (the group's default warmup applies).
+        type: int
+      enabled:
+        description: Whether the policy acts.
+        type: bool
+        default: true
+  purge_scaling_policies:
+    description:
+      - Delete the group's scaling policies (of any type) that O(scaling_policies) does not list.
+      - Ignored when O(scaling_policies) is omitted.
+    type: bool
+    default: true
+  lifecycle_hooks:
+    description:
+      - Lifecycle hooks of the group (items as O(healthplatform.aws.autoscaling_policy_set#module:lifecycle_hooks)).
+      - Hooks that are missing are created and those that differ are updated; with O(purge_lifecycle_hooks), the
+        group's hooks that are not listed are deleted (V([]) removes them all).
+      - Not read, compared or changed when omitted (the default).
+      - On a new group the hooks are put right after the group is created, so a launch hook may miss the first instances.
+      - Ignored when O(state=absent) (AWS deletes the hooks with the group).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the hook.
+        type: str
+        required: true
+      transition:
+        description: The lifecycle transition the hook holds.
+        type: str
+        required: true
+        choices: ["autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING"]
+      heartbeat_timeout:
+        description: Seconds an instance waits in the hook before O(lifecycle_hooks[].default_result) applies (30-7200).
+        type: int
+        default: 300
+      default_result:
+        description: What happens when the timeout passes (for termination hooks both end in termination).
+        type: str
+        choices: [CONTINUE, ABANDON]
+        default: CONTINUE
+      notification_target_arn:
+        description: SNS topic or SQS queue told about each transition. Not compared when omitted.
+        type: str
+      role_arn:
+        description: Role that lets Auto Scaling publish to O(lifecycle_hooks[].notification_target_arn). Not compared when omitted.
+        type: str
+      notification_metadata:
+        description: Text added to each notification. Not compared when omitted.
+        type: str
+  purge_lifecycle_hooks:
+    description:
+      - Delete the group's lifecycle hooks that O(lifecycle_hooks) does not list.
+      - Ignored when O(lifecycle_hooks) is omitted.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -163,6 +264,8 @@ notes:
   - The module never waits for instances; use the M(healthplatform.aws.autoscaling_group_info) module or the
     target group's health to follow a rollout.
   - Tags are given as a plain dictionary; all of them are propagated at launch or none (O(propagate_at_launch)).
+  - Something must complete the lifecycle action of a held instance; otherwise it goes on after
+    O(lifecycle_hooks[].heartbeat_timeout).
 seealso:
   - module: healthplatform.aws.autoscaling_group_info
   - module: healthplatform.aws.launch_template
@@ -194,6 +297,21 @@ EXAMPLES = r"""
       Role: web
       PatchGroup: web-al2023
       Environment: production
+    # the group's policies and hooks in the same run; others are deleted (purge_scaling_policies, purge_lifecycle_hooks)
+    scaling_policies:
+      - name: target-cpu
+        metric: ASGAverageCPUUtilization
+        target_value: 50
+        estimated_instance_warmup: 120
+      - name: target-requests-per-instance
+        metric: ALBRequestCountPerTarget
+        target_value: 1000
+        target_group_arn: "{{ edge_target_group_arn }}"
+    lifecycle_hooks:
+      - name: graceful-termination
+        transition: autoscaling:EC2_INSTANCE_TERMINATING
+        heartbeat_timeout: 300
+        default_result: CONTINUE
 
 - name: Remove a group and its instances
   healthplatform.aws.autoscaling_group:
@@ -252,6 +370,28 @@ instance_refresh:
   returned: always
   type: dict
   sample: {"instance_refresh_id": "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b", "status": "Pending"}
+scaling_policies:
+  description: The group's scaling policies as Auto Scaling describes them. In check mode, what they would be.
+  returned: when O(scaling_policies) is given and O(state=present)
+  type: list
+  elements: dict
+  sample:
+    - policy_name: target-cpu
+      policy_type: TargetTrackingScaling
+      target_tracking_configuration:
+        predefined_metric_specification: {predefined_metric_type: ASGAverageCPUUtilization}
+        target_value: 50.0
+        disable_scale_in: false
+lifecycle_hooks:
+  description: The group's lifecycle hooks as Auto Scaling describes them. In check mode, what they would be.
+  returned: when O(lifecycle_hooks) is given and O(state=present)
+  type: list
+  elements: dict
+  sample:
+    - lifecycle_hook_name: graceful-termination
+      lifecycle_transition: autoscaling:EC2_INSTANCE_TERMINATING
+      heartbeat_timeout: 300
+      default_result: CONTINUE
 """
 
 import re
@@ -269,9 +409,16 @@ from ansible_collections.healthplatform.aws.plugins.module_utils.common import r
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import snake_with_tags
 from ansible_collections.healthplatform.aws.plugins.module_utils.compute import ACTIVE_REFRESH_STATES
 from ansible_collections.healthplatform.aws.plugins.module_utils.compute import GROUP_METRICS
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import LIFECYCLE_HOOK_OPTIONS
 from ansible_collections.healthplatform.aws.plugins.module_utils.compute import TARGET_GROUP_ARN
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import TARGET_TRACKING_POLICY_OPTIONS
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import PolicySet
 from ansible_collections.healthplatform.aws.plugins.module_utils.compute import asg_tag_list
 from ansible_collections.healthplatform.aws.plugins.module_utils.compute import asg_tags_dict
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import hooks_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import policies_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import policy_and_hook_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import resource_labels
 
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 TEMPLATE_ID = re.compile(r"^lt-[0-9a-f]{8,17}$")
@@ -281,6 +428,9 @@ VERSION = re.compile(r"^(\$Default|\$Latest|[1-9][0-9]*)$")
 def validate(module):
     """Check what argument_spec cannot; fail before any API call."""
     p = module.params
+    error = policy_and_hook_errors(p["scaling_policies"], p["lifecycle_hooks"], "scaling_policies", "lifecycle_hooks")
+    if error:
+        module.fail_json(msg=error)
     if p["state"] == "absent":
         return
     for option in ("launch_template", "subnet_ids", "min_size", "max_size"):
@@ -497,8 +647,12 @@ def create_group(module, client):
     return describe_group(client, params["name"])
 
 
-def update_group(module, client, group):
-    """Apply what differs. Returns (changed, group after, refresh)."""
+def update_group(module, client, group, before_changes=None):
+    """Apply what differs. Returns (changed, group after, refresh).
+
+    ``before_changes`` is called once the checks passed, right before the first change of the group
+    (the lifecycle hooks go first, so that a new termination hook holds the instances a refresh replaces).
+    """
     params = module.params
     name = params["name"]
     check = module.check_mode
@@ -559,6 +713,8 @@ def update_group(module, client, group):
             refresh = {"Status": "Pending", "DesiredConfiguration": {"LaunchTemplate": wanted_template}}
         return changed, after, refresh
 
+    if before_changes:
+        before_changes()
     if changes:
         client.update_auto_scaling_group(AutoScalingGroupName=name, aws_retry=True, **changes)
     if attach:
@@ -625,32 +781,65 @@ def main():
             ),
         ),
         force_delete=dict(type="bool", default=False),
+        scaling_policies=dict(type="list", elements="dict", options=TARGET_TRACKING_POLICY_OPTIONS),
+        purge_scaling_policies=dict(type="bool", default=True),
+        lifecycle_hooks=dict(type="list", elements="dict", options=LIFECYCLE_HOOK_OPTIONS),
+        purge_lifecycle_hooks=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
 
+    params = module.params
     client = retrying_client(module, "autoscaling")
-    name = module.params["name"]
+    name = params["name"]
     refresh = {}
+    parts = PolicySet(name, params["scaling_policies"], params["purge_scaling_policies"], params["lifecycle_hooks"], params["purge_lifecycle_hooks"])
     try:
         group = describe_group(client, name)
-        if module.params["state"] == "absent":
+        if params["state"] == "absent":
             changed = group is not None
             if changed and not module.check_mode:
-                client.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=module.params["force_delete"], aws_retry=True)
+                client.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=params["force_delete"], aws_retry=True)
             module.exit_json(changed=changed, auto_scaling_group={}, instance_refresh={}, diff=diff_of(group_view(group), {}))
+        # the load balancers of the request count policies' target groups, before any change
+        labels = resource_labels(module, lambda: retrying_client(module, "elbv2"), params["scaling_policies"], module.check_mode)
         if group is None:
+            # a new group has no policies or hooks: nothing to read (no call on a group that is not there)
             changed, after = True, create_group(module, client)
+            parts.plan(labels)
         else:
-            changed, after, refresh = update_group(module, client, group)
+            parts.read(client)
+            parts.plan(labels)
+            changed, after, refresh = update_group(module, client, group, before_changes=lambda: parts.apply_hooks(client))
+            changed = changed or parts.changed
+        after_policies, after_hooks = parts.current_policies, parts.current_hooks
+        if parts.changed and module.check_mode:
+            after_policies, after_hooks = parts.planned()
+        elif parts.changed:
+            parts.apply_hooks(client)
+            parts.apply_policies(client)
+            after_policies, after_hooks = PolicySet(name).read(client, policies=parts.manages_policies, hooks=parts.manages_hooks)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the Auto Scaling group {name}")
 
+    before_view, after_view = group_view(group), group_view(after)
+    result = {}
+    if parts.manages_policies:
+        result["scaling_policies"] = [camel_dict_to_snake_dict(p) for p in after_policies]
+        after_view["scaling_policies"] = policies_view(after_policies)
+        if group:
+            before_view["scaling_policies"] = policies_view(parts.current_policies)
+    if parts.manages_hooks:
+        result["lifecycle_hooks"] = [camel_dict_to_snake_dict(h) for h in after_hooks]
+        after_view["lifecycle_hooks"] = hooks_view(after_hooks)
+        if group:
+            before_view["lifecycle_hooks"] = hooks_view(parts.current_hooks)
     module.exit_json(
         changed=changed,
         auto_scaling_group=snake_with_tags(after),
         instance_refresh=camel_dict_to_snake_dict(refresh) if refresh else {},
-        diff=diff_of(group_view(group), group_view(after)),
+        diff=diff_of(before_view, after_view),
+        **result,
     )
 
 

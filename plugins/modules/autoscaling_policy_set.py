@@ -24,6 +24,9 @@ description:
   - A list that is omitted is not managed; an empty list (with purge) removes them all.
   - Bad input (duplicate names, a request-count policy without its target group, a heartbeat out of range)
     fails before any API call.
+  - M(healthplatform.aws.autoscaling_group) manages the same policies and hooks, with the same items, checks and
+    purge semantics, as parts of the group in the run that creates or updates it (its O(healthplatform.aws.autoscaling_group#module:scaling_policies)
+    and O(healthplatform.aws.autoscaling_group#module:lifecycle_hooks)); this module is for a group managed elsewhere.
 author:
   - healthplatform.aws founding engineers (@healthplatform)
 options:
@@ -53,6 +56,8 @@ options:
         description:
           - For C(ALBRequestCountPerTarget), the target group whose requests are counted; it must be attached to a load balancer.
           - Give this or O(target_tracking_policies[].resource_label).
+          - In check mode, a target group that does not exist yet, or has no load balancer yet, is planned with a stand-in
+            resource label and a warning.
         type: str
       resource_label:
         description: For C(ALBRequestCountPerTarget), the resource label C(app/<lb>/<id>/targetgroup/<tg>/<id>) itself.
@@ -181,243 +186,47 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.compute import TARGET_GROUP_ARN
-from ansible_collections.healthplatform.aws.plugins.module_utils.compute import target_group_resource_label
-
-ALB_METRIC = "ALBRequestCountPerTarget"
-
-
-def _duplicates(names):
-    seen, dupes = set(), set()
-    for name in names:
-        (dupes if name in seen else seen).add(name)
-    return sorted(dupes)
-
-
-def validate(module):
-    """Check what argument_spec cannot; fail before any API call."""
-    policies = module.params["target_tracking_policies"]
-    hooks = module.params["lifecycle_hooks"]
-    if policies:
-        dupes = _duplicates(p["name"] for p in policies)
-        if dupes:
-            module.fail_json(msg=f"target_tracking_policies: duplicate name(s) {dupes}")
-        for index, policy in enumerate(policies):
-            where = f"target_tracking_policies[{index}] ({policy['name']})"
-            if policy["target_value"] <= 0:
-                module.fail_json(msg=f"{where}: target_value must be above 0, got {policy['target_value']}")
-            if policy["metric"] == ALB_METRIC:
-                if bool(policy["target_group_arn"]) == bool(policy["resource_label"]):
-                    module.fail_json(msg=f"{where}: metric {ALB_METRIC} needs exactly one of target_group_arn and resource_label")
-                if policy["target_group_arn"] and not TARGET_GROUP_ARN.match(policy["target_group_arn"]):
-                    module.fail_json(msg=f"{where}: target_group_arn must be a target group ARN, got {policy['target_group_arn']!r}")
-            elif policy["target_group_arn"] or policy["resource_label"]:
-                module.fail_json(msg=f"{where}: target_group_arn and resource_label apply to metric {ALB_METRIC} only")
-    if hooks:
-        dupes = _duplicates(h["name"] for h in hooks)
-        if dupes:
-            module.fail_json(msg=f"lifecycle_hooks: duplicate name(s) {dupes}")
-        for index, hook in enumerate(hooks):
-            where = f"lifecycle_hooks[{index}] ({hook['name']})"
-            if not 30 <= hook["heartbeat_timeout"] <= 7200:
-                module.fail_json(msg=f"{where}: heartbeat_timeout must be between 30 and 7200 seconds, got {hook['heartbeat_timeout']}")
-            if bool(hook["notification_target_arn"]) != bool(hook["role_arn"]):
-                module.fail_json(msg=f"{where}: notification_target_arn and role_arn go together")
-
-
-def resource_labels(module, policies):
-    """target group ARN -> ALBRequestCountPerTarget resource label (one elbv2 read)."""
-    arns = sorted({p["target_group_arn"] for p in policies or [] if p["metric"] == ALB_METRIC and p["target_group_arn"]})
-    if not arns:
-        return {}
-    elbv2 = retrying_client(module, "elbv2")
-    groups = elbv2.describe_target_groups(TargetGroupArns=arns, aws_retry=True)["TargetGroups"]
-    labels = {}
-    for group in groups:
-        load_balancers = group.get("LoadBalancerArns") or []
-        if not load_balancers:
-            module.fail_json(
-                msg=f"target group {group['TargetGroupArn']} is not attached to a load balancer yet: {ALB_METRIC} needs one (create the listener first)"
-            )
-        labels[group["TargetGroupArn"]] = target_group_resource_label(group["TargetGroupArn"], load_balancers[0])
-    return labels
-
-
-def desired_policy(policy, labels):
-    spec = {"PredefinedMetricType": policy["metric"]}
-    if policy["metric"] == ALB_METRIC:
-        spec["ResourceLabel"] = policy["resource_label"] or labels[policy["target_group_arn"]]
-    request = {
-        "PolicyName": policy["name"],
-        "PolicyType": "TargetTrackingScaling",
-        "TargetTrackingConfiguration": {
-            "PredefinedMetricSpecification": spec,
-            "TargetValue": float(policy["target_value"]),
-            "DisableScaleIn": policy["disable_scale_in"],
-        },
-        "Enabled": policy["enabled"],
-    }
-    if policy["estimated_instance_warmup"] is not None:
-        request["EstimatedInstanceWarmup"] = policy["estimated_instance_warmup"]
-    return request
-
-
-def policy_matches(current, wanted):
-    if not current or current.get("PolicyType") != "TargetTrackingScaling":
-        return False
-    config = current.get("TargetTrackingConfiguration") or {}
-    want = wanted["TargetTrackingConfiguration"]
-    spec = config.get("PredefinedMetricSpecification") or {}
-    if config.get("CustomizedMetricSpecification") or spec.get("PredefinedMetricType") != want["PredefinedMetricSpecification"]["PredefinedMetricType"]:
-        return False
-    if spec.get("ResourceLabel") != want["PredefinedMetricSpecification"].get("ResourceLabel"):
-        return False
-    if float(config.get("TargetValue", 0)) != want["TargetValue"] or bool(config.get("DisableScaleIn", False)) != want["DisableScaleIn"]:
-        return False
-    if current.get("Enabled", True) != wanted["Enabled"]:
-        return False
-    return "EstimatedInstanceWarmup" not in wanted or current.get("EstimatedInstanceWarmup") == wanted["EstimatedInstanceWarmup"]
-
-
-def desired_hook(hook):
-    request = {
-        "LifecycleHookName": hook["name"],
-        "LifecycleTransition": hook["transition"],
-        "HeartbeatTimeout": hook["heartbeat_timeout"],
-        "DefaultResult": hook["default_result"],
-    }
-    for key, option in (("NotificationTargetARN", "notification_target_arn"), ("RoleARN", "role_arn"), ("NotificationMetadata", "notification_metadata")):
-        if hook[option] is not None:
-            request[key] = hook[option]
-    return request
-
-
-def hook_matches(current, wanted):
-    return bool(current) and all(current.get(k) == v for k, v in wanted.items())
-
-
-def policy_view(policy):
-    config = policy.get("TargetTrackingConfiguration") or {}
-    spec = config.get("PredefinedMetricSpecification") or {}
-    view = {
-        "policy_type": policy.get("PolicyType"),
-        "metric": spec.get("PredefinedMetricType"),
-        "resource_label": spec.get("ResourceLabel"),
-        "target_value": config.get("TargetValue"),
-        "disable_scale_in": config.get("DisableScaleIn"),
-        "estimated_instance_warmup": policy.get("EstimatedInstanceWarmup"),
-        "enabled": policy.get("Enabled", True),
-    }
-    return {k: v for k, v in view.items() if v is not None}
-
-
-def hook_view(hook):
-    return camel_dict_to_snake_dict({k: v for k, v in hook.items() if k not in ("LifecycleHookName", "AutoScalingGroupName")})
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import LIFECYCLE_HOOK_OPTIONS
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import TARGET_TRACKING_POLICY_OPTIONS
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import PolicySet
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import hooks_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import policies_view
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import policy_and_hook_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.compute import resource_labels
 
 
 def view(policies, hooks):
-    return {
-        "target_tracking_policies": {p["PolicyName"]: policy_view(p) for p in policies},
-        "lifecycle_hooks": {h["LifecycleHookName"]: hook_view(h) for h in hooks},
-    }
-
-
-def read(client, group):
-    paginator = client.get_paginator("describe_policies")
-    policies = paginator.paginate(AutoScalingGroupName=group).build_full_result()["ScalingPolicies"]
-    hooks = client.describe_lifecycle_hooks(AutoScalingGroupName=group, aws_retry=True)["LifecycleHooks"]
-    return policies, hooks
-
-
-def plan(params, current_policies, current_hooks, labels):
-    """(policies to put, policy names to delete, hooks to put, hook names to delete)."""
-    put_policies, delete_policies, put_hooks, delete_hooks = [], [], [], []
-    if params["target_tracking_policies"] is not None:
-        by_name = {p["PolicyName"]: p for p in current_policies}
-        wanted = [desired_policy(p, labels) for p in params["target_tracking_policies"]]
-        put_policies = [w for w in wanted if not policy_matches(by_name.get(w["PolicyName"]), w)]
-        if params["purge_policies"]:
-            delete_policies = sorted(set(by_name) - {w["PolicyName"] for w in wanted})
-    if params["lifecycle_hooks"] is not None:
-        by_name = {h["LifecycleHookName"]: h for h in current_hooks}
-        wanted = [desired_hook(h) for h in params["lifecycle_hooks"]]
-        put_hooks = [w for w in wanted if not hook_matches(by_name.get(w["LifecycleHookName"]), w)]
-        if params["purge_lifecycle_hooks"]:
-            delete_hooks = sorted(set(by_name) - {w["LifecycleHookName"] for w in wanted})
-    return put_policies, delete_policies, put_hooks, delete_hooks
-
-
-def planned_state(group, current_policies, current_hooks, put_policies, delete_policies, put_hooks, delete_hooks):
-    policies = {p["PolicyName"]: p for p in current_policies if p["PolicyName"] not in delete_policies}
-    for p in put_policies:
-        policies[p["PolicyName"]] = dict(p, AutoScalingGroupName=group)
-    hooks = {h["LifecycleHookName"]: h for h in current_hooks if h["LifecycleHookName"] not in delete_hooks}
-    for h in put_hooks:
-        hooks[h["LifecycleHookName"]] = dict(hooks.get(h["LifecycleHookName"], {}), **h, AutoScalingGroupName=group)
-    return [policies[k] for k in sorted(policies)], [hooks[k] for k in sorted(hooks)]
+    return {"target_tracking_policies": policies_view(policies), "lifecycle_hooks": hooks_view(hooks)}
 
 
 def main():
     argument_spec = dict(
         group_name=dict(type="str", required=True),
-        target_tracking_policies=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                metric=dict(
-                    type="str",
-                    required=True,
-                    choices=["ASGAverageCPUUtilization", "ASGAverageNetworkIn", "ASGAverageNetworkOut", ALB_METRIC],
-                ),
-                target_value=dict(type="float", required=True),
-                target_group_arn=dict(type="str"),
-                resource_label=dict(type="str"),
-                disable_scale_in=dict(type="bool", default=False),
-                estimated_instance_warmup=dict(type="int"),
-                enabled=dict(type="bool", default=True),
-            ),
-        ),
-        lifecycle_hooks=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                transition=dict(type="str", required=True, choices=["autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING"]),
-                heartbeat_timeout=dict(type="int", default=300),
-                default_result=dict(type="str", choices=["CONTINUE", "ABANDON"], default="CONTINUE"),
-                notification_target_arn=dict(type="str"),
-                role_arn=dict(type="str"),
-                notification_metadata=dict(type="str"),
-            ),
-        ),
+        target_tracking_policies=dict(type="list", elements="dict", options=TARGET_TRACKING_POLICY_OPTIONS),
+        lifecycle_hooks=dict(type="list", elements="dict", options=LIFECYCLE_HOOK_OPTIONS),
         purge_policies=dict(type="bool", default=True),
         purge_lifecycle_hooks=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    validate(module)
-
     params = module.params
+    error = policy_and_hook_errors(params["target_tracking_policies"], params["lifecycle_hooks"], "target_tracking_policies", "lifecycle_hooks")
+    if error:
+        module.fail_json(msg=error)
+
     group = params["group_name"]
     client = retrying_client(module, "autoscaling")
+    wanted = PolicySet(group, params["target_tracking_policies"], params["purge_policies"], params["lifecycle_hooks"], params["purge_lifecycle_hooks"])
     try:
-        labels = resource_labels(module, params["target_tracking_policies"])
-        policies, hooks = read(client, group)
-        put_policies, delete_policies, put_hooks, delete_hooks = plan(params, policies, hooks, labels)
-        changed = bool(put_policies or delete_policies or put_hooks or delete_hooks)
+        labels = resource_labels(module, lambda: retrying_client(module, "elbv2"), params["target_tracking_policies"], module.check_mode)
+        policies, hooks = wanted.read(client, policies=True, hooks=True)
+        changed = wanted.plan(labels)
         after_policies, after_hooks = policies, hooks
         if changed and module.check_mode:
-            after_policies, after_hooks = planned_state(group, policies, hooks, put_policies, delete_policies, put_hooks, delete_hooks)
+            after_policies, after_hooks = wanted.planned()
         elif changed:
-            for name in delete_hooks:
-                client.delete_lifecycle_hook(AutoScalingGroupName=group, LifecycleHookName=name, aws_retry=True)
-            for hook in put_hooks:
-                client.put_lifecycle_hook(AutoScalingGroupName=group, aws_retry=True, **hook)
-            for name in delete_policies:
-                client.delete_policy(AutoScalingGroupName=group, PolicyName=name, aws_retry=True)
-            for policy in put_policies:
-                client.put_scaling_policy(AutoScalingGroupName=group, aws_retry=True, **policy)
-            after_policies, after_hooks = read(client, group)
+            wanted.apply_hooks(client)
+            wanted.apply_policies(client)
+            after_policies, after_hooks = PolicySet(group).read(client, policies=True, hooks=True)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the scaling policies and lifecycle hooks of {group}")
 
