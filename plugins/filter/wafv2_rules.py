@@ -12,8 +12,9 @@ version_added: 0.1.0
 description:
   - Turns a short description of a web ACL - the managed rule groups with their priorities,
     rule exclusions and rule action overrides, and a rate-based rule per client IP - into the
-    O(community.aws.wafv2_web_acl#module:rules) of M(community.aws.wafv2_web_acl), each rule
-    with CloudWatch metrics and sampled requests on, sorted by priority.
+    O(healthplatform.aws.wafv2_web_acl#module:rules) of M(healthplatform.aws.wafv2_web_acl) (the
+    same form as M(community.aws.wafv2_web_acl) takes), each rule with CloudWatch metrics and
+    sampled requests on, sorted by priority.
   - An excluded rule of a managed group is counted instead of enforced (a C(count) rule action
     override, which is what an exclusion is in WAFv2); overrides give any action.
   - Checks the input first and fails naming the variable (a priority used twice, an unknown
@@ -65,7 +66,7 @@ options:
 
 EXAMPLES = r"""
 - name: The platform web ACL
-  community.aws.wafv2_web_acl:
+  healthplatform.aws.wafv2_web_acl:
     name: healthplatform-prod
     scope: REGIONAL
     default_action: Allow

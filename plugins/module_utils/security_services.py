@@ -4,7 +4,7 @@
 
 """Helpers shared by the security service modules (GuardDuty, Inspector v2, Security Hub, EBS default encryption).
 
-- model_enum() / check_enum(): validate option values against the allowed values
+- model_enum() / enum_problem(): validate option values against the allowed values
   in the boto3 client's own API model, before any call, so that a name AWS adds
   later is accepted as soon as botocore knows it and a typo never reaches AWS.
 - all_pages(): a NextToken loop where every page is fetched with aws_retry=True
@@ -13,9 +13,12 @@
 - snake_with_tag_dict(): like common.snake_with_tags, for the APIs that return
   tags as a plain dict (GuardDuty).
 - inspector2_*(): reading an account's Inspector v2 status, for inspector2 and
-  inspector2_info.
+  inspector2_info (and module_utils/inspector2.py).
 - securityhub_*(): the standards table (friendly name and version -> ARN) and
-  reading the hub, for securityhub and securityhub_info.
+  reading the hub, for securityhub and securityhub_info (and module_utils/securityhub.py).
+
+What the managing modules do (validate, read, plan, apply) lives in module_utils/guardduty.py,
+inspector2.py and securityhub.py, shared by the single-service modules and threat_detection.
 """
 
 from __future__ import annotations
@@ -51,13 +54,11 @@ def model_enum(client, operation, *path):
     return list(getattr(shape, "enum", None) or [])
 
 
-def check_enum(module, option, values, allowed, what):
-    """Fail, naming ``option``, when a value is not one of ``allowed`` (no check when the model has no enum)."""
-    if not allowed:
-        return
-    unknown = sorted({v for v in values if v not in allowed})
-    if unknown:
-        module.fail_json(msg=f"{option}: unknown {what} {', '.join(repr(v) for v in unknown)}; valid values (from the API model): {', '.join(allowed)}")
+def enum_problem(option, value, allowed, what):
+    """Why ``value`` of ``option`` is not one of ``allowed``, or None (also when the model has no enum)."""
+    if not allowed or value in allowed:
+        return None
+    return f"{option}: unknown {what} {value!r}; valid values (from the API model): {', '.join(allowed)}"
 
 
 def all_pages(client, method, result_key, **request):
@@ -113,10 +114,11 @@ def inspector2_state_key(resource_type):
     return first + "".join(part.capitalize() for part in rest)
 
 
-def inspector2_account(module):
-    """The account to manage: the account_id option, or the account of the credentials."""
-    if module.params.get("account_id"):
-        return module.params["account_id"]
+def inspector2_account(module, account_id=None):
+    """The account to manage: ``account_id`` (default: the module's account_id option), or the account of the credentials."""
+    account_id = account_id or module.params.get("account_id")
+    if account_id:
+        return account_id
     account_id, _partition = get_aws_account_info(module)
     return account_id
 

@@ -18,6 +18,8 @@ description:
     load balancer does not report yet counts as different and is set.
   - Complements M(amazon.aws.elb_application_lb), which manages the load balancer and its listeners;
     give the attributes here and leave the corresponding options of that module unset.
+  - M(healthplatform.aws.elbv2_application_load_balancer) sets the same attributes the same way
+    together with the load balancer, its target groups and listeners.
 author:
   - healthplatform.aws founding engineers (@healthplatform)
 options:
@@ -46,6 +48,7 @@ notes:
     the bucket policy must let Elastic Load Balancing write to it.
 seealso:
   - module: amazon.aws.elb_application_lb
+  - module: healthplatform.aws.elbv2_application_load_balancer
 """
 
 EXAMPLES = r"""
@@ -80,8 +83,6 @@ changed_attributes:
   sample: ["routing.http.drop_invalid_header_fields.enabled"]
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -91,35 +92,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.edge import attribute_value
-
-KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-
-
-def validate(module):
-    errors = []
-    attributes = module.params["attributes"]
-    if not attributes:
-        errors.append("attributes must name at least one attribute")
-    for key, value in (attributes or {}).items():
-        if not KEY.match(key):
-            errors.append(f"attributes: {key!r} is not an ELB attribute key such as routing.http.drop_invalid_header_fields.enabled")
-        if value is None or isinstance(value, (dict, list)):
-            errors.append(f"attributes.{key} must be a string, number or boolean")
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-
-
-def find_arn(module, client):
-    value = module.params["load_balancer"]
-    if value.startswith("arn:"):
-        return value
-    try:
-        return client.describe_load_balancers(Names=[value], aws_retry=True)["LoadBalancers"][0]["LoadBalancerArn"]
-    except botocore.exceptions.ClientError as e:
-        if e.response.get("Error", {}).get("Code") == "LoadBalancerNotFound":
-            module.fail_json(msg=f"load_balancer {value!r} does not exist")
-        raise
+from ansible_collections.healthplatform.aws.plugins.module_utils.elbv2 import attribute_errors
+from ansible_collections.healthplatform.aws.plugins.module_utils.elbv2 import ensure_load_balancer_attributes
+from ansible_collections.healthplatform.aws.plugins.module_utils.elbv2 import find_load_balancer_arn
 
 
 def main():
@@ -128,31 +103,27 @@ def main():
         attributes=dict(type="dict", required=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    validate(module)
+    errors = attribute_errors(module.params["attributes"])
+    if errors:
+        module.fail_json(msg="; ".join(errors))
 
     client = retrying_client(module, "elbv2")
+    value = module.params["load_balancer"]
     try:
-        arn = find_arn(module, client)
-        current = {a["Key"]: a["Value"] for a in client.describe_load_balancer_attributes(LoadBalancerArn=arn, aws_retry=True)["Attributes"]}
-        wanted = {k: attribute_value(v) for k, v in module.params["attributes"].items()}
-        changes = {k: v for k, v in wanted.items() if current.get(k) != v}
-        after = dict(current, **changes)
-        if changes and not module.check_mode:
-            response = client.modify_load_balancer_attributes(
-                LoadBalancerArn=arn, Attributes=[{"Key": k, "Value": v} for k, v in changes.items()], aws_retry=True
-            )
-            after = dict(current, **{a["Key"]: a["Value"] for a in response.get("Attributes", [])})
+        arn = find_load_balancer_arn(client, value)
+        if arn is None:
+            module.fail_json(msg=f"load_balancer {value!r} does not exist")
+        changes, current, after = ensure_load_balancer_attributes(client, arn, None, module.params["attributes"], module.check_mode)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg=f"Failed to set the attributes of load balancer {module.params['load_balancer']}")
+        module.fail_json_aws(e, msg=f"Failed to set the attributes of load balancer {value}")
 
-    before_view = {k: current.get(k) for k in wanted}
-    after_view = {k: after.get(k) for k in wanted}
+    keys = [str(k) for k in module.params["attributes"]]
     module.exit_json(
         changed=bool(changes),
         load_balancer_arn=arn,
         attributes=after,
-        changed_attributes=sorted(changes),
-        diff=diff_of(before_view, after_view),
+        changed_attributes=changes,
+        diff=diff_of({k: current.get(k) for k in keys}, {k: after.get(k) for k in keys}),
     )
 
 

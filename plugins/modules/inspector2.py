@@ -110,8 +110,6 @@ account_status:
       lambda_code: {"status": "DISABLED"}
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -119,94 +117,28 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import idempotency_token
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import check_enum
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import inspector2_account
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import inspector2_read_status
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import inspector2_resource_types
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import inspector2_statuses
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import snake
-
-ON = ("ENABLED", "ENABLING")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-
-
-def validate(module, client):
-    """Check what argument_spec cannot; fail before any API call."""
-    params = module.params
-    if params["account_id"] is not None and not ACCOUNT_ID.match(params["account_id"]):
-        module.fail_json(msg=f"account_id must be a 12-digit AWS account ID, got {params['account_id']!r}")
-    if params["state"] == "absent":
-        if params["resource_types"]:
-            module.fail_json(
-                msg=(
-                    "resource_types is not used with state=absent, which disables every resource type; "
-                    "to disable only some, use state=present with purge_resource_types=true"
-                )
-            )
-        return
-    check_enum(module, "resource_types", params["resource_types"], inspector2_resource_types(client), "resource type")
-
-
-def fail_on_failed_accounts(module, response, action):
-    failed = response.get("failedAccounts") or []
-    if failed:
-        first = failed[0]
-        module.fail_json(msg=f"Inspector could not {action} for account {first.get('accountId')}: {first.get('errorCode')} {first.get('errorMessage')}")
+from ansible_collections.healthplatform.aws.plugins.module_utils.inspector2 import FAILURE
+from ansible_collections.healthplatform.aws.plugins.module_utils.inspector2 import REQUIRED_IF
+from ansible_collections.healthplatform.aws.plugins.module_utils.inspector2 import manage
+from ansible_collections.healthplatform.aws.plugins.module_utils.inspector2 import scanning_options
+from ansible_collections.healthplatform.aws.plugins.module_utils.inspector2 import validate
 
 
 def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        resource_types=dict(type="list", elements="str"),
-        purge_resource_types=dict(type="bool", default=False),
-        account_id=dict(type="str"),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, required_if=[("state", "present", ["resource_types"])])
+    # validation, read, plan and apply are shared with threat_detection (module_utils/inspector2.py)
+    module = AnsibleAWSModule(argument_spec=scanning_options(), supports_check_mode=True, required_if=REQUIRED_IF)
     client = retrying_client(module, "inspector2")
-    validate(module, client)
-    params = module.params
-    known = inspector2_resource_types(client)
+    problems = validate(module.params, client)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
 
     try:
-        account_id = inspector2_account(module)
-        status = inspector2_read_status(module, client, account_id)
-        before = inspector2_statuses(status, known)
-        enabled = {name for name, value in before.items() if value in ON}
-        if params["state"] == "absent":
-            to_enable, to_disable = set(), enabled
-        else:
-            wanted = set(params["resource_types"])
-            to_enable = wanted - enabled
-            to_disable = enabled - wanted if params["purge_resource_types"] else set()
-
-        changed = bool(to_enable or to_disable)
-        after = dict(before)
-        if changed and module.check_mode:
-            after.update({name: "ENABLED" for name in to_enable})
-            after.update({name: "DISABLED" for name in to_disable})
-        elif changed:
-            if to_enable:
-                response = client.enable(accountIds=[account_id], resourceTypes=sorted(to_enable), clientToken=idempotency_token(), aws_retry=True)
-                fail_on_failed_accounts(module, response, "enable " + ", ".join(sorted(to_enable)))
-            if to_disable:
-                response = client.disable(accountIds=[account_id], resourceTypes=sorted(to_disable), aws_retry=True)
-                fail_on_failed_accounts(module, response, "disable " + ", ".join(sorted(to_disable)))
-            status = inspector2_read_status(module, client, account_id)
-            after = inspector2_statuses(status, known)
+        changed, result, diff = manage(module, client, module.params)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to manage Amazon Inspector scanning")
+        module.fail_json_aws(e, msg=FAILURE)
 
-    module.exit_json(
-        changed=changed,
-        account_id=account_id,
-        resource_types=after,
-        enabled_resource_types=sorted(name for name, value in after.items() if value in ON),
-        account_status=snake(status),
-        diff=diff_of({"resource_types": before}, {"resource_types": after}),
-    )
+    module.exit_json(changed=changed, diff=diff, **result)
 
 
 if __name__ == "__main__":

@@ -149,156 +149,27 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import retrying_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import SECURITYHUB_STANDARDS
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import partition_of
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_arn_key
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_enabled_standards
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_read_hub
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_standard_arn
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_standard_key
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import securityhub_subscription
-from ansible_collections.healthplatform.aws.plugins.module_utils.security_services import snake
-
-# A subscription being deleted no longer counts as enabled.
-GONE = ("DELETING",)
-
-
-def validate(module):
-    """Map the standards to their ARN keys; fail, naming the option, before any API call. Returns the keys or None."""
-    if module.params["standards"] is None:
-        return None
-    keys = []
-    for item in module.params["standards"]:
-        name, version = item["name"], item["version"]
-        versions = SECURITYHUB_STANDARDS.get(name)
-        if versions is None:
-            module.fail_json(msg=f"standards: unknown standard name {name!r}; known: {', '.join(sorted(SECURITYHUB_STANDARDS))}")
-        if version is None:
-            if len(versions) > 1:
-                module.fail_json(msg=f"standards: {name} has several versions ({', '.join(versions)}); give the version")
-            version = versions[0]
-        if version not in versions:
-            module.fail_json(msg=f"standards: {name} has no version {version!r}; known: {', '.join(versions)}")
-        key = securityhub_standard_key(name, version)
-        if key not in keys:
-            keys.append(key)
-    return keys
-
-
-def config_update(hub, params):
-    """The UpdateSecurityHubConfiguration fields that differ."""
-    update = {}
-    if params["auto_enable_controls"] is not None and hub.get("AutoEnableControls") != params["auto_enable_controls"]:
-        update["AutoEnableControls"] = params["auto_enable_controls"]
-    generator = params["control_finding_generator"]
-    if generator and hub.get("ControlFindingGenerator") != generator:
-        update["ControlFindingGenerator"] = generator
-    return update
-
-
-def enable_hub(module, client):
-    """Enable Security Hub without default standards; return the hub as it then is (planned in check mode)."""
-    generator = module.params["control_finding_generator"]
-    if module.check_mode:
-        return {"AutoEnableControls": True, "ControlFindingGenerator": generator or "SECURITY_CONTROL"}
-    request = {"EnableDefaultStandards": False}
-    if generator:
-        request["ControlFindingGenerator"] = generator
-    client.enable_security_hub(aws_retry=True, **request)
-    return securityhub_read_hub(client) or {}
-
-
-def ensure_standards(module, client, subscriptions, wanted_keys):
-    """Enable the missing standards, then (purge) disable the others. Returns (changed, subscriptions after)."""
-    active = {securityhub_arn_key(s["StandardsArn"]): s for s in subscriptions if s.get("StandardsStatus") not in GONE}
-    partition = partition_of(module.region)
-    to_enable = [securityhub_standard_arn(partition, module.region, key) for key in wanted_keys if key not in active]
-    to_disable = [s for key, s in active.items() if key not in wanted_keys] if module.params["purge_standards"] else []
-    if not (to_enable or to_disable):
-        return False, list(active.values())
-
-    after = [s for s in active.values() if s not in to_disable]
-    if module.check_mode:
-        return True, after + [{"StandardsArn": arn, "StandardsStatus": "PENDING"} for arn in to_enable]
-    if to_enable:
-        response = client.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": arn} for arn in to_enable], aws_retry=True)
-        after.extend(response.get("StandardsSubscriptions") or [])
-    if to_disable:
-        client.batch_disable_standards(StandardsSubscriptionArns=[s["StandardsSubscriptionArn"] for s in to_disable], aws_retry=True)
-    return True, after
-
-
-def diff_view(hub, subscriptions):
-    if hub is None:
-        return {"enabled": False}
-    view = {
-        "enabled": True,
-        "auto_enable_controls": hub.get("AutoEnableControls"),
-        "control_finding_generator": hub.get("ControlFindingGenerator"),
-    }
-    if subscriptions is not None:
-        view["standards"] = sorted(securityhub_arn_key(s["StandardsArn"]) for s in subscriptions if s.get("StandardsStatus") not in GONE)
-    return view
+from ansible_collections.healthplatform.aws.plugins.module_utils.securityhub import FAILURE
+from ansible_collections.healthplatform.aws.plugins.module_utils.securityhub import hub_options
+from ansible_collections.healthplatform.aws.plugins.module_utils.securityhub import manage
+from ansible_collections.healthplatform.aws.plugins.module_utils.securityhub import validate
 
 
 def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        control_finding_generator=dict(type="str", choices=["SECURITY_CONTROL", "STANDARD_CONTROL"]),
-        auto_enable_controls=dict(type="bool"),
-        standards=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                version=dict(type="str"),
-            ),
-        ),
-        purge_standards=dict(type="bool", default=False),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    wanted_keys = validate(module)
-    params = module.params
+    # validation, read, plan and apply are shared with threat_detection (module_utils/securityhub.py)
+    module = AnsibleAWSModule(argument_spec=hub_options(), supports_check_mode=True)
+    problems = validate(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
 
     client = retrying_client(module, "securityhub")
     try:
-        hub = securityhub_read_hub(client)
-        if params["state"] == "absent":
-            changed = hub is not None
-            if changed and not module.check_mode:
-                client.disable_security_hub(aws_retry=True)
-            module.exit_json(changed=changed, hub={}, diff=diff_of(diff_view(hub, None), diff_view(None, None)))
-
-        if hub is None:
-            # a hub enabled without default standards has none: nothing to read
-            before_view = diff_view(None, None)
-            hub = enable_hub(module, client)
-            subscriptions = [] if wanted_keys is not None else None
-            changed = True
-        else:
-            subscriptions = securityhub_enabled_standards(client) if wanted_keys is not None else None
-            before_view = diff_view(hub, subscriptions)
-            changed = False
-
-        update = config_update(hub, params)
-        if update:
-            changed = True
-            if not module.check_mode:
-                client.update_security_hub_configuration(aws_retry=True, **update)
-            hub = dict(hub, **update)
-
-        if wanted_keys is not None:
-            standards_changed, subscriptions = ensure_standards(module, client, subscriptions, wanted_keys)
-            changed = changed or standards_changed
+        changed, result, diff = manage(module, client, module.params)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to manage AWS Security Hub")
+        module.fail_json_aws(e, msg=FAILURE)
 
-    result = dict(changed=changed, hub=snake(hub), diff=diff_of(before_view, diff_view(hub, subscriptions)))
-    if subscriptions is not None:
-        result["standards"] = [securityhub_subscription(s) for s in subscriptions]
-    module.exit_json(**result)
+    module.exit_json(changed=changed, diff=diff, **result)
 
 
 if __name__ == "__main__":

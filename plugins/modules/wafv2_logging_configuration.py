@@ -116,8 +116,6 @@ logging_configuration:
       elements: dict
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -129,17 +127,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.edge import WAF_RETRY_CODES
 from ansible_collections.healthplatform.aws.plugins.module_utils.edge import edge_client
-from ansible_collections.healthplatform.aws.plugins.module_utils.edge import redacted_field_text
-from ansible_collections.healthplatform.aws.plugins.module_utils.edge import redacted_field_to_api
-
-WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:(regional|global)/webacl/[^/]+/[^/]+$")
-DESTINATION = re.compile(
-    r"^arn:aws[a-z-]*:("
-    r"logs:[a-z0-9-]+:\d{12}:log-group:aws-waf-logs-[^:*]+"
-    r"|s3:::aws-waf-logs-[a-z0-9.-]+"
-    r"|firehose:[a-z0-9-]+:\d{12}:deliverystream/aws-waf-logs-.+"
-    r")$"
-)
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import WEB_ACL_ARN
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import comparable_logging
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import desired_logging
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import log_destination_error
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import read_logging
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import redacted_field_errors
 
 
 def validate(module):
@@ -150,52 +143,11 @@ def validate(module):
     if p["state"] == "present":
         if not p["log_destination"]:
             errors.append("log_destination is required when state is present")
-        elif not DESTINATION.match(p["log_destination"]):
-            errors.append(
-                "log_destination must be the ARN of a CloudWatch Logs log group, S3 bucket or Firehose stream whose name "
-                f"starts with aws-waf-logs- (a log group ARN without :*), got {p['log_destination']!r}"
-            )
-    for index, field in enumerate(p["redacted_fields"]):
-        given = [k for k, v in field.items() if v not in (None, False)]
-        if len(given) != 1:
-            errors.append(f"redacted_fields[{index}] must name exactly one of single_header, query_string, uri_path, method")
+        elif log_destination_error(p["log_destination"]):
+            errors.append(log_destination_error(p["log_destination"]))
+    errors += redacted_field_errors(p["redacted_fields"])
     if errors:
         module.fail_json(msg="; ".join(errors))
-
-
-def current_configuration(client, arn):
-    try:
-        return client.get_logging_configuration(ResourceArn=arn, aws_retry=True).get("LoggingConfiguration")
-    except botocore.exceptions.ClientError as e:
-        if e.response.get("Error", {}).get("Code") == "WAFNonexistentItemException":
-            return None
-        raise
-
-
-def desired_configuration(params, current):
-    config = {
-        "ResourceArn": params["web_acl_arn"],
-        "LogDestinationConfigs": [params["log_destination"]],
-    }
-    fields = [redacted_field_to_api(f) for f in params["redacted_fields"]]
-    if fields:
-        config["RedactedFields"] = fields
-    if params["logging_filter"] is None:
-        if current and current.get("LoggingFilter"):
-            config["LoggingFilter"] = current["LoggingFilter"]
-    elif params["logging_filter"]:
-        config["LoggingFilter"] = params["logging_filter"]
-    return config
-
-
-def comparable(config):
-    if not config:
-        return {}
-    return {
-        "log_destination_configs": sorted(config.get("LogDestinationConfigs") or []),
-        "redacted_fields": sorted(redacted_field_text(f) for f in config.get("RedactedFields") or []),
-        "logging_filter": config.get("LoggingFilter") or {},
-    }
 
 
 def main():
@@ -222,13 +174,13 @@ def main():
 
     client = edge_client(module, "wafv2", WAF_RETRY_CODES)
     try:
-        current = current_configuration(client, p["web_acl_arn"])
+        current = read_logging(client, p["web_acl_arn"])
         if p["state"] == "absent":
             if current and not module.check_mode:
                 client.delete_logging_configuration(ResourceArn=p["web_acl_arn"], aws_retry=True)
-            module.exit_json(changed=current is not None, logging_configuration={}, diff=diff_of(comparable(current), {}))
-        desired = desired_configuration(p, current)
-        changed = comparable(current) != comparable(desired)
+            module.exit_json(changed=current is not None, logging_configuration={}, diff=diff_of(comparable_logging(current), {}))
+        desired = desired_logging(p["web_acl_arn"], p["log_destination"], p["redacted_fields"], p["logging_filter"], current)
+        changed = comparable_logging(current) != comparable_logging(desired)
         after = current
         if changed:
             after = desired
@@ -240,7 +192,7 @@ def main():
     module.exit_json(
         changed=changed,
         logging_configuration=camel_dict_to_snake_dict(after or {}, ignore_list=["LoggingFilter"]),
-        diff=diff_of(comparable(current), comparable(after)),
+        diff=diff_of(comparable_logging(current), comparable_logging(after)),
     )
 
 

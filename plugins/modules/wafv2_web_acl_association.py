@@ -76,8 +76,6 @@ previous_web_acl_arn:
   type: str
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
@@ -88,34 +86,23 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.healthplatform.aws.plugins.module_utils.common import diff_of
 from ansible_collections.healthplatform.aws.plugins.module_utils.edge import WAF_RETRY_CODES
 from ansible_collections.healthplatform.aws.plugins.module_utils.edge import edge_client
-
-ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")
-WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[^/]+/[^/]+$")
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import REGIONAL_WEB_ACL_ARN
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import protecting_web_acl
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import resource_arn_error
+from ansible_collections.healthplatform.aws.plugins.module_utils.wafv2 import switch_association
 
 
 def validate(module):
     p = module.params
     errors = []
-    if not ARN.match(p["resource_arn"]):
-        errors.append(f"resource_arn must be an ARN, got {p['resource_arn']!r}")
-    elif ":cloudfront:" in p["resource_arn"]:
-        errors.append("resource_arn: CloudFront distributions take their web ACL in the distribution's configuration")
+    if resource_arn_error(p["resource_arn"]):
+        errors.append(resource_arn_error(p["resource_arn"]))
     if p["state"] == "present" and not p["web_acl_arn"]:
         errors.append("web_acl_arn is required when state is present")
-    if p["web_acl_arn"] and not WEB_ACL_ARN.match(p["web_acl_arn"]):
+    if p["web_acl_arn"] and not REGIONAL_WEB_ACL_ARN.match(p["web_acl_arn"]):
         errors.append(f"web_acl_arn must be the ARN of a regional web ACL (arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID), got {p['web_acl_arn']!r}")
     if errors:
         module.fail_json(msg="; ".join(errors))
-
-
-def current_web_acl(client, resource_arn):
-    try:
-        response = client.get_web_acl_for_resource(ResourceArn=resource_arn, aws_retry=True)
-    except botocore.exceptions.ClientError as e:
-        if e.response.get("Error", {}).get("Code") == "WAFNonexistentItemException":
-            return ""  # no association (some resource kinds answer this way)
-        raise
-    return (response.get("WebACL") or {}).get("ARN", "")
 
 
 def main():
@@ -130,7 +117,7 @@ def main():
 
     client = edge_client(module, "wafv2", WAF_RETRY_CODES)
     try:
-        before = current_web_acl(client, p["resource_arn"])
+        before = protecting_web_acl(client, p["resource_arn"])
         if p["state"] == "present":
             after = p["web_acl_arn"]
         elif before and (not p["web_acl_arn"] or before == p["web_acl_arn"]):
@@ -139,10 +126,7 @@ def main():
             after = before
         changed = before != after
         if changed and not module.check_mode:
-            if before:
-                client.disassociate_web_acl(ResourceArn=p["resource_arn"], aws_retry=True)
-            if after:
-                client.associate_web_acl(WebACLArn=after, ResourceArn=p["resource_arn"], aws_retry=True)
+            switch_association(client, p["resource_arn"], before, after)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage the web ACL association of {p['resource_arn']}")
 
